@@ -1,0 +1,70 @@
+// Activation is a short wiring list: construct the few objects, register them, load no SDK.
+
+import * as vscode from 'vscode';
+import { ChatController } from './chat/chatController';
+import { registerCommands } from './commands';
+import { ConversationStore } from './config/conversationStore';
+import { KeyStore } from './config/secrets';
+import { Settings } from './config/settings';
+import { createLog } from './log';
+import { ProviderHub } from './providerHub';
+import { Router } from './router';
+import { StatusBar } from './statusBar';
+import { ChatViewProvider, chatViewId } from './webview/chatViewProvider';
+import { ProvidersViewProvider, providersViewId } from './webview/providersViewProvider';
+
+/** What tests and other extensions can reach. Never exposes a key. */
+export interface ByokApi {
+  hub: ProviderHub;
+  router: Router;
+  chat: ChatController;
+  statusBar: StatusBar;
+  activatedAt: { start: number; end: number };
+}
+
+export function activate(context: vscode.ExtensionContext): ByokApi {
+  const start = performance.now();
+  try {
+    const log = createLog();
+    const settings = new Settings();
+    const keys = new KeyStore(context.secrets);
+    const hub = new ProviderHub(settings, keys);
+    const router = new Router(hub.routerDependencies());
+    const statusBar = new StatusBar(hub);
+    const storage = context.storageUri ?? context.globalStorageUri;
+    const chat = new ChatController({
+      store: new ConversationStore(vscode.Uri.joinPath(storage, 'conversations').fsPath),
+      router,
+      systemPrompt: () => settings.systemPrompt(),
+      maxOutputTokens: () => settings.maxOutputTokens(),
+      currentChoice: () => {
+        const providerId = settings.selectedProviderId();
+        const descriptor = settings.describe(providerId);
+        if (!descriptor) return undefined;
+        return { providerId, providerLabel: descriptor.label, model: settings.model(providerId), hasKey: hub.hasKey(providerId) || !hub.keyRequired(providerId) };
+      },
+      onBusyChange: busy => statusBar.setBusy(busy),
+      log: message => log.info(message),
+    });
+    const chatView = new ChatViewProvider(context.extensionUri, chat, log);
+    const providersView = new ProvidersViewProvider(context.extensionUri, hub, log);
+    context.subscriptions.push(
+      log, settings, keys, hub, statusBar, chatView, providersView,
+      vscode.window.registerWebviewViewProvider(chatViewId, chatView, { webviewOptions: { retainContextWhenHidden: true } }),
+      vscode.window.registerWebviewViewProvider(providersViewId, providersView),
+      ...registerCommands({ context, hub, router, chat, chatView, log }),
+      hub.onDidChange(() => chat.sendChoice()),
+      { dispose: () => { chat.cancelAll(); } },
+    );
+    void hub.refreshKeyPresence().then(() => { statusBar.render(); chat.sendChoice(); });
+    for (const problem of settings.problems) log.warn(problem);
+    return { hub, router, chat, statusBar, activatedAt: { start, end: performance.now() } };
+  } catch (error) {
+    void vscode.window.showErrorMessage(`BYOK AI failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    throw error;
+  }
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

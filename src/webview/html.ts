@@ -1,0 +1,50 @@
+// The HTML shell of both webviews: a strict CSP, one nonce'd script, styles from the extension.
+// @see https://code.visualstudio.com/api/extension-guides/webview#content-security-policy
+
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+
+export type ViewName = 'chat' | 'providers';
+
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    enableCommandUris: false,
+    enableForms: false,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
+  };
+}
+
+export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `style-src ${cspSource}`,
+    `font-src ${cspSource}`,
+    `img-src ${cspSource} data:`,
+    `script-src 'nonce-${nonce}'`,
+    "connect-src 'none'",
+    "frame-src 'none'",
+    "form-action 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+}
+
+export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, view: ViewName, title: string): string {
+  const nonce = randomBytes(16).toString('base64');
+  const asset = (file: string): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', file)).toString();
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(webview.cspSource, nonce)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('codicon.css')}">
+<link rel="stylesheet" href="${asset(`${view}.css`)}">
+<title>${title}</title>
+</head>
+<body>
+<div id="app"></div>
+<script nonce="${nonce}" src="${asset(`${view}.js`)}"></script>
+</body>
+</html>`;
+}

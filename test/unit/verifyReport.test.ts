@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { providerErrorKinds, type ProviderErrorKind } from '../../src/providers/errors';
+import { buildVerifyReport, diagnose, type VerifyReportEntry } from '../../src/report/verifyReport';
+
+const entry = (kind?: ProviderErrorKind, overrides: Partial<VerifyReportEntry> = {}): VerifyReportEntry => ({
+  providerId: 'openai', label: 'OpenAI', keyPresent: true, keyRequired: true,
+  baseUrl: 'https://api.openai.com/v1', defaultBaseUrl: 'https://api.openai.com/v1', dashboardUrl: 'https://platform.openai.com/api-keys',
+  result: kind ? { ok: false, latencyMs: 80, error: { kind, message: `failed with ${kind}` } } : { ok: true, latencyMs: 42, modelCount: 7 },
+  ...overrides,
+});
+
+describe('verify-all report', () => {
+  it('diagnoses every error kind with a cause and a fix', () => {
+    for (const kind of providerErrorKinds) {
+      const diagnosis = diagnose(entry(kind));
+      assert.ok(diagnosis, kind);
+      assert.ok(diagnosis.cause.length > 5 && diagnosis.fix.length > 5, kind);
+    }
+    assert.match(diagnose(entry('auth'))!.cause, /Bad key/);
+    assert.match(diagnose(entry('quota'))!.cause, /credit/);
+    assert.match(diagnose(entry('rate-limit'))!.cause, /Rate-limited/);
+    assert.match(diagnose(entry('network'))!.cause, /proxy/);
+    assert.match(diagnose(entry('network', { baseUrl: 'http://127.0.0.1:1/v1' }))!.cause, /base URL/);
+    assert.match(diagnose(entry('model-not-found', { baseUrl: 'https://gateway.example' }))!.cause, /base URL/);
+    assert.equal(diagnose(entry()), undefined);
+  });
+
+  it('says a missing key is the problem without running anything', () => {
+    const diagnosis = diagnose(entry(undefined, { keyPresent: false, result: undefined }));
+    assert.match(diagnosis!.cause, /No key/);
+  });
+
+  it('renders a table row per provider and a fix section per failure, with dashboard links', () => {
+    const entries = [entry(), entry('quota', { providerId: 'deepseek', label: 'DeepSeek', dashboardUrl: 'https://platform.deepseek.com/api_keys' }), entry(undefined, { providerId: 'groq', label: 'Groq', keyPresent: false, result: undefined })];
+    const report = buildVerifyReport(entries, new Date('2026-11-23T12:00:00Z'));
+    assert.match(report, /\*\*1 of 3 providers working\.\*\*/);
+    assert.match(report, /\| OpenAI \| set \| ✅ ok \| 42 ms \| 7 \|/);
+    assert.match(report, /\| DeepSeek \| set \| ❌ quota \| 80 ms \| — \|/);
+    assert.match(report, /\| Groq \| missing \| skipped \| — \| — \|/);
+    assert.match(report, /### DeepSeek[\s\S]*Key dashboard: https:\/\/platform\.deepseek\.com\/api_keys/);
+    assert.match(report, /### Groq[\s\S]*No key is set/);
+    assert.doesNotMatch(report, /### OpenAI/);
+  });
+});
