@@ -1,18 +1,13 @@
 // Reads what the user points at in the editor: the selection or the whole file, as context text.
 
 import * as vscode from 'vscode';
+import { fence } from './editing/prompts';
 
 const maxContextCharacters = 200_000;
 
 export interface EditorContext {
   label: string;
   content: string;
-}
-
-export function fence(text: string, language: string): string {
-  const longestRun = Math.max(2, ...[...text.matchAll(/`+/g)].map(match => match[0].length));
-  const ticks = '`'.repeat(longestRun + 1);
-  return `${ticks}${language}\n${text}\n${ticks}`;
 }
 
 export function describeSelection(editor: vscode.TextEditor): EditorContext | undefined {

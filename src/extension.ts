@@ -6,6 +6,8 @@ import { registerCommands } from './commands';
 import { ConversationStore } from './config/conversationStore';
 import { KeyStore } from './config/secrets';
 import { Settings } from './config/settings';
+import { SelectionCodeActions } from './commands/editorCommands';
+import { RefactorPreviewDocuments } from './editing/refactorPreview';
 import { createLog } from './log';
 import { ProviderHub } from './providerHub';
 import { Router } from './router';
@@ -48,11 +50,14 @@ export function activate(context: vscode.ExtensionContext): ByokApi {
     });
     const chatView = new ChatViewProvider(context.extensionUri, chat, log);
     const providersView = new ProvidersViewProvider(context.extensionUri, hub, log);
+    const previews = new RefactorPreviewDocuments();
     context.subscriptions.push(
-      log, settings, keys, hub, statusBar, chatView, providersView,
+      log, settings, keys, hub, statusBar, chatView, providersView, previews,
       vscode.window.registerWebviewViewProvider(chatViewId, chatView, { webviewOptions: { retainContextWhenHidden: true } }),
       vscode.window.registerWebviewViewProvider(providersViewId, providersView),
-      ...registerCommands({ context, hub, router, chat, chatView, log }),
+      ...registerCommands({ context, hub, router, chat, chatView, log, previews }),
+      vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new SelectionCodeActions(), { providedCodeActionKinds: SelectionCodeActions.kinds }),
+      vscode.languages.registerCodeActionsProvider({ scheme: 'untitled' }, new SelectionCodeActions(), { providedCodeActionKinds: SelectionCodeActions.kinds }),
       hub.onDidChange(() => chat.sendChoice()),
       { dispose: () => { chat.cancelAll(); } },
     );

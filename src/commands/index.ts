@@ -3,6 +3,7 @@
 
 import * as vscode from 'vscode';
 import { deleteChat, exportChat, renameChat } from './chatCommands';
+import { explain, refactor } from './editorCommands';
 import { addCustomEndpoint, editCustomEndpoint, removeCustomEndpoint } from './endpointCommands';
 import {
   deleteKey, openDashboard, refreshModels, selectModel, setActivation, setKey, switchProvider, verifyAll, verifyProvider,
@@ -31,6 +32,9 @@ export const commandTable: Record<string, (dependencies: CommandDependencies) =>
   'byok.addCustomEndpoint': dependencies => () => addCustomEndpoint(dependencies),
   'byok.editCustomEndpoint': dependencies => argument => editCustomEndpoint(dependencies, argument),
   'byok.removeCustomEndpoint': dependencies => argument => removeCustomEndpoint(dependencies, argument),
+  'byok.explain': dependencies => () => explain(dependencies),
+  'byok.refactor': dependencies => instruction => refactor(dependencies, dependencies.previews, typeof instruction === 'string' ? { instruction } : {}),
+  'byok.refactorWith': dependencies => () => refactor(dependencies, dependencies.previews, { choose: true }),
   'byok.showLog': dependencies => () => dependencies.log.show(),
 };
 

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { ChatController } from '../chat/chatController';
+import type { RefactorPreviewDocuments } from '../editing/refactorPreview';
 import type { Log } from '../log';
 import type { ProviderHub } from '../providerHub';
 import type { Router } from '../router';
@@ -13,4 +14,5 @@ export interface CommandDependencies {
   chat: ChatController;
   chatView: ChatViewProvider;
   log: Log;
+  previews: RefactorPreviewDocuments;
 }

@@ -1,0 +1,246 @@
+// Explain and refactor a selection. Both go through the shared router: explain adds a turn to the
+// chat conversation; refactor streams a rewrite, shows a diff and applies it as one undo step
+// only if the document did not change meanwhile.
+
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { extractCode, fitToSelection } from '../editing/extractCode';
+import { buildExplainPrompt, buildRefactorPrompt, refactorPresets, type CodeContext } from '../editing/prompts';
+import type { RefactorPreviewDocuments } from '../editing/refactorPreview';
+import { ProviderError } from '../providers/errors';
+import { estimateTokens } from '../router/conversation';
+import { applyReplacement } from './safeEdit';
+import type { CommandDependencies } from './types';
+
+const surroundingLines = 5;
+
+function requireEditor(): vscode.TextEditor | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) void vscode.window.showWarningMessage('BYOK AI: open a file and select some code first.');
+  return editor;
+}
+
+function codeContext(document: vscode.TextDocument, range: vscode.Range): CodeContext {
+  const beforeStart = Math.max(0, range.start.line - surroundingLines);
+  const afterEnd = Math.min(document.lineCount - 1, range.end.line + surroundingLines);
+  return {
+    languageId: document.languageId,
+    path: vscode.workspace.asRelativePath(document.uri),
+    startLine: range.start.line + 1,
+    endLine: range.end.line + 1,
+    code: document.getText(range),
+    before: document.getText(new vscode.Range(beforeStart, 0, range.start.line, 0)),
+    after: document.getText(new vscode.Range(range.end.line + 1, 0, afterEnd, document.lineAt(afterEnd).text.length)),
+  };
+}
+
+/** The selection, else the innermost symbol around the cursor, else the visible code. */
+async function explainRange(editor: vscode.TextEditor): Promise<vscode.Range> {
+  if (!editor.selection.isEmpty) return editor.selection;
+  const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[] | undefined>('vscode.executeDocumentSymbolProvider', editor.document.uri)
+    .then(result => result, () => undefined);
+  let best: vscode.Range | undefined;
+  const visit = (list: readonly vscode.DocumentSymbol[]): void => {
+    for (const symbol of list) {
+      if (symbol.range?.contains(editor.selection.active)) {
+        best = symbol.range;
+        visit(symbol.children ?? []);
+      }
+    }
+  };
+  if (Array.isArray(symbols)) visit(symbols.filter(symbol => 'children' in symbol));
+  return best ?? editor.visibleRanges[0] ?? new vscode.Range(0, 0, editor.document.lineCount, 0);
+}
+
+export async function explain(dependencies: CommandDependencies): Promise<boolean> {
+  const editor = requireEditor();
+  if (!editor) return false;
+  const range = await explainRange(editor);
+  const context = codeContext(editor.document, range);
+  if (!context.code.trim()) {
+    void vscode.window.showWarningMessage('BYOK AI: there is no code to explain here.');
+    return false;
+  }
+  await dependencies.chatView.reveal();
+  const display = `Explain \`${context.path}\` lines ${context.startLine}-${context.endLine}`;
+  await dependencies.chat.ask(display, buildExplainPrompt(context));
+  return true;
+}
+
+interface RefactorChoice {
+  instruction: string;
+  providerId?: string;
+  model?: string;
+}
+
+async function askInstruction(): Promise<string | undefined> {
+  const quickPick = vscode.window.createQuickPick<vscode.QuickPickItem & { instruction?: string }>();
+  quickPick.title = 'BYOK AI: Refactor Selection';
+  quickPick.placeholder = 'Pick a refactoring or type your own instruction';
+  quickPick.items = refactorPresets.map(preset => ({ label: preset.label, detail: preset.instruction, instruction: preset.instruction }));
+  quickPick.matchOnDetail = true;
+  quickPick.show();
+  return new Promise(resolve => {
+    quickPick.onDidAccept(() => {
+      const picked = quickPick.selectedItems[0]?.instruction ?? quickPick.value.trim();
+      quickPick.hide();
+      resolve(picked || undefined);
+    });
+    quickPick.onDidHide(() => { quickPick.dispose(); resolve(undefined); });
+  });
+}
+
+async function askProviderAndModel(dependencies: CommandDependencies): Promise<{ providerId: string; model: string } | undefined> {
+  const hub = dependencies.hub;
+  await hub.refreshKeyPresence();
+  const usable = hub.settings.allProviders().filter(descriptor => hub.hasKey(descriptor.id) || !descriptor.quirks.keyRequired);
+  if (!usable.length) {
+    void vscode.window.showWarningMessage('No provider has a key yet. Run "BYOK AI: Set API Key" first.');
+    return undefined;
+  }
+  const provider = await vscode.window.showQuickPick(usable.map(descriptor => ({ label: descriptor.label, description: hub.settings.model(descriptor.id), descriptor })), { placeHolder: 'Refactor with which provider? (this request only)' });
+  if (!provider) return undefined;
+  const models = await hub.models(provider.descriptor.id);
+  const model = await vscode.window.showQuickPick(models.map(option => ({ label: option.id, description: option.live ? '' : 'catalog' })), { placeHolder: `Which ${provider.descriptor.label} model?` });
+  if (!model) return undefined;
+  return { providerId: provider.descriptor.id, model: model.label };
+}
+
+export async function refactor(dependencies: CommandDependencies, previews: RefactorPreviewDocuments, options: { choose?: boolean; instruction?: string } = {}): Promise<'applied' | 'discarded' | 'cancelled' | 'failed'> {
+  const editor = requireEditor();
+  if (!editor) return 'failed';
+  if (editor.selection.isEmpty) {
+    void vscode.window.showWarningMessage('BYOK AI: select the code to refactor first.');
+    return 'failed';
+  }
+  const document = editor.document;
+  const selection = new vscode.Range(editor.selection.start, editor.selection.end);
+  const version = document.version;
+  const choice: RefactorChoice | undefined = await (async () => {
+    const override = options.choose ? await askProviderAndModel(dependencies) : undefined;
+    if (options.choose && !override) return undefined;
+    const instruction = options.instruction ?? await askInstruction();
+    return instruction ? { instruction, ...override } : undefined;
+  })();
+  if (!choice) return 'cancelled';
+
+  const context = codeContext(document, selection);
+  const prompt = buildRefactorPrompt(context, choice.instruction);
+  const hub = dependencies.hub;
+  const providerId = choice.providerId ?? hub.settings.selectedProviderId();
+  const model = choice.model ?? hub.settings.model(providerId);
+  const known = hub.knownModels(providerId).find(option => option.id === model);
+  if (known?.contextWindow && estimateTokens(prompt) * 2 > known.contextWindow) {
+    void vscode.window.showErrorMessage(`BYOK AI: the selection is too large for ${model} (about ${estimateTokens(prompt)} tokens in, and as many out, for a ${known.contextWindow}-token window). Select less code or pick a larger model.`);
+    return 'failed';
+  }
+
+  let answer = '';
+  try {
+    answer = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `BYOK AI: refactoring (${choice.instruction.slice(0, 40)})`, cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        const subscription = token.onCancellationRequested(() => abort.abort());
+        let text = '';
+        try {
+          for await (const output of dependencies.router.streamChat({
+            ...(choice.providerId ? { providerId: choice.providerId } : {}), ...(choice.model ? { model: choice.model } : {}),
+            messages: [{ role: 'user', content: prompt }], system: 'You rewrite code exactly as instructed and reply with only the code.',
+            maxOutputTokens: hub.settings.maxOutputTokens(),
+          }, abort.signal)) {
+            if (output.type === 'text-delta') {
+              text += output.text;
+              progress.report({ message: `${text.split('\n').length} lines…` });
+            } else if (output.type === 'retry-scheduled') {
+              progress.report({ message: `retrying in ${Math.ceil(output.delayMs / 1000)} s…` });
+            }
+          }
+        } finally {
+          subscription.dispose();
+        }
+        return text;
+      },
+    );
+  } catch (error) {
+    if (error instanceof ProviderError && error.kind === 'aborted') return 'cancelled';
+    await showProviderError(error);
+    return 'failed';
+  }
+
+  const code = extractCode(answer);
+  if (!code.trim()) {
+    void vscode.window.showErrorMessage('BYOK AI: the model returned no code. Try again or rephrase the instruction.');
+    return 'failed';
+  }
+  const lineText = document.lineAt(selection.start.line).text;
+  const before = lineText.slice(0, selection.start.character);
+  const replacement = fitToSelection(code, {
+    original: document.getText(selection),
+    leadingIndent: /^\s+$/.test(before) ? before : '',
+    eol: document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n',
+  });
+
+  if (hub.settings.refactorShowDiff()) {
+    const accepted = await reviewInDiff(previews, document, selection, replacement);
+    if (!accepted) return 'discarded';
+  }
+  const outcome = await applyReplacement({ uri: document.uri, range: selection, version }, replacement);
+  if (!outcome.applied) {
+    void vscode.window.showWarningMessage(`BYOK AI: ${outcome.reason}`);
+    return 'failed';
+  }
+  return 'applied';
+}
+
+async function reviewInDiff(previews: RefactorPreviewDocuments, document: vscode.TextDocument, selection: vscode.Range, replacement: string): Promise<boolean> {
+  const fullText = document.getText();
+  const proposed = fullText.slice(0, document.offsetAt(selection.start)) + replacement + fullText.slice(document.offsetAt(selection.end));
+  const fileName = path.basename(document.uri.path);
+  const left = previews.add(fileName, 'original', fullText);
+  const right = previews.add(fileName, 'proposed', proposed);
+  await vscode.commands.executeCommand('vscode.diff', left, right, `${fileName}: BYOK AI refactoring (review)`, { preview: true, selection: new vscode.Range(selection.start, selection.start) });
+  try {
+    const apply = 'Apply';
+    const choice = await vscode.window.showInformationMessage('Apply this refactoring? It becomes one undo step.', apply, 'Discard');
+    return choice === apply;
+  } finally {
+    await closeDiff(right);
+    previews.release(left, right);
+  }
+}
+
+async function closeDiff(right: vscode.Uri): Promise<void> {
+  for (const group of vscode.window.tabGroups.all) {
+    for (const tab of group.tabs) {
+      if (tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === right.toString()) await vscode.window.tabGroups.close(tab);
+    }
+  }
+}
+
+export async function showProviderError(error: unknown): Promise<void> {
+  if (!(error instanceof ProviderError)) {
+    void vscode.window.showErrorMessage(`BYOK AI: ${error instanceof Error ? error.message : String(error)}`);
+    return;
+  }
+  const actions: string[] = [];
+  if (error.kind === 'missing-key' || error.kind === 'auth') actions.push('Set key');
+  if (['rate-limit', 'overloaded', 'server', 'quota', 'model-not-found', 'context-length'].includes(error.kind)) actions.push('Switch provider');
+  const choice = await vscode.window.showErrorMessage(`BYOK AI: ${error.message} ${error.fix}`, ...actions);
+  if (choice === 'Set key') await vscode.commands.executeCommand('byok.setKey', error.providerId);
+  if (choice === 'Switch provider') await vscode.commands.executeCommand('byok.switchProvider');
+}
+
+/** The lightbulb on a selection: Explain and Refactor. */
+export class SelectionCodeActions implements vscode.CodeActionProvider {
+  static readonly kinds = [vscode.CodeActionKind.RefactorRewrite, vscode.CodeActionKind.Empty];
+
+  provideCodeActions(_document: vscode.TextDocument, range: vscode.Range | vscode.Selection): vscode.CodeAction[] {
+    if (range.isEmpty) return [];
+    const explainAction = new vscode.CodeAction('BYOK AI: Explain selection', vscode.CodeActionKind.Empty);
+    explainAction.command = { command: 'byok.explain', title: 'Explain selection' };
+    const refactorAction = new vscode.CodeAction('BYOK AI: Refactor selection…', vscode.CodeActionKind.RefactorRewrite);
+    refactorAction.command = { command: 'byok.refactor', title: 'Refactor selection' };
+    return [explainAction, refactorAction];
+  }
+}
