@@ -21,7 +21,12 @@ export interface ByokApi {
   router: Router;
   chat: ChatController;
   statusBar: StatusBar;
+  chatView: ChatViewProvider;
+  /** Where the extension writes, so tests can check that no key ever lands there. */
+  directories: { log: string; storage: string; globalStorage: string };
   activatedAt: { start: number; end: number };
+  /** Provider SDK bundles already loaded when activation finished: must be none. */
+  sdkModulesAtActivation: string[];
 }
 
 export function activate(context: vscode.ExtensionContext): ByokApi {
@@ -63,7 +68,11 @@ export function activate(context: vscode.ExtensionContext): ByokApi {
     );
     void hub.refreshKeyPresence().then(() => { statusBar.render(); chat.sendChoice(); });
     for (const problem of settings.problems) log.warn(problem);
-    return { hub, router, chat, statusBar, activatedAt: { start, end: performance.now() } };
+    return { hub, router, chat, statusBar, chatView,
+      directories: { log: context.logUri.fsPath, storage: storage.fsPath, globalStorage: context.globalStorageUri.fsPath },
+      activatedAt: { start, end: performance.now() },
+      sdkModulesAtActivation: Object.keys(require.cache).filter(file => /[\\/]dist[\\/]vendor[\\/]/.test(file)),
+    };
   } catch (error) {
     void vscode.window.showErrorMessage(`BYOK AI failed to start: ${error instanceof Error ? error.message : String(error)}`);
     throw error;

@@ -14,6 +14,13 @@ import type { CommandDependencies } from './types';
 
 const surroundingLines = 5;
 
+/** Editor requests in flight, so "Stop" cancels them like a chat answer. */
+const activeRequests = new Set<AbortController>();
+
+export function cancelEditorRequests(): void {
+  for (const controller of activeRequests) controller.abort();
+}
+
 function requireEditor(): vscode.TextEditor | undefined {
   const editor = vscode.window.activeTextEditor;
   if (!editor) void vscode.window.showWarningMessage('BYOK AI: open a file and select some code first.');
@@ -141,6 +148,7 @@ export async function refactor(dependencies: CommandDependencies, previews: Refa
       { location: vscode.ProgressLocation.Notification, title: `BYOK AI: refactoring (${choice.instruction.slice(0, 40)})`, cancellable: true },
       async (progress, token) => {
         const abort = new AbortController();
+        activeRequests.add(abort);
         const subscription = token.onCancellationRequested(() => abort.abort());
         let text = '';
         try {
@@ -158,6 +166,7 @@ export async function refactor(dependencies: CommandDependencies, previews: Refa
           }
         } finally {
           subscription.dispose();
+          activeRequests.delete(abort);
         }
         return text;
       },

@@ -3,7 +3,7 @@
 
 import * as vscode from 'vscode';
 import { deleteChat, exportChat, renameChat } from './chatCommands';
-import { explain, refactor } from './editorCommands';
+import { cancelEditorRequests, explain, refactor } from './editorCommands';
 import { addCustomEndpoint, editCustomEndpoint, removeCustomEndpoint } from './endpointCommands';
 import {
   deleteKey, openDashboard, refreshModels, selectModel, setActivation, setKey, switchProvider, verifyAll, verifyProvider,
@@ -15,7 +15,7 @@ type Handler = (...args: unknown[]) => unknown;
 export const commandTable: Record<string, (dependencies: CommandDependencies) => Handler> = {
   'byok.openChat': dependencies => () => dependencies.chatView.reveal(),
   'byok.newChat': dependencies => async () => { await dependencies.chatView.reveal(); await dependencies.chat.newChat(); },
-  'byok.stopRequest': dependencies => () => dependencies.chat.cancelAll(),
+  'byok.stopRequest': dependencies => () => { dependencies.chat.cancelAll(); cancelEditorRequests(); },
   'byok.exportChat': dependencies => argument => exportChat(dependencies, argument),
   'byok.renameChat': dependencies => argument => renameChat(dependencies, argument),
   'byok.deleteChat': dependencies => argument => deleteChat(dependencies, argument),

@@ -2,7 +2,7 @@
 // rules about which settings a workspace may set.
 
 import * as vscode from 'vscode';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { builtInProviders, customProviderPrefix, describeCustomEndpoint, type CustomEndpoint, type ProviderDescriptor } from '../providers/registry';
 import type { TimeoutOptions } from '../providers/types';
 import { settingDefaults, type ProviderSettings, type SettingName } from './settingDefaults';
