@@ -17,6 +17,8 @@ export interface OpenAICompatibleQuirks {
   listModels: boolean;
   /** Whether the API needs a key at all (local servers usually do not). */
   keyRequired: boolean;
+  /** Body field for the output limit; OpenAI's reasoning models reject `max_tokens` (the default). */
+  maxTokensField?: 'max_tokens' | 'max_completion_tokens';
 }
 
 export interface ProviderDescriptor {
@@ -51,23 +53,25 @@ export const builtInProviders: readonly ProviderDescriptor[] = [
     defaultBaseUrl: 'https://api.openai.com/v1',
     dashboardUrl: 'https://platform.openai.com/api-keys', docsUrl: 'https://platform.openai.com/docs/api-reference/chat',
     keyFormat: /^sk-[A-Za-z0-9_\-]{20,}$/, keyFormatHint: 'starts with sk-',
-    defaultModel: 'gpt-5-mini',
+    defaultModel: 'gpt-5.4-mini',
     catalog: [
-      { id: 'gpt-5', contextWindow: 400_000, maxOutputTokens: 128_000 },
-      { id: 'gpt-5-mini', contextWindow: 400_000, maxOutputTokens: 128_000 },
-      { id: 'gpt-4.1', contextWindow: 1_047_576, maxOutputTokens: 32_768 },
+      { id: 'gpt-5.5', contextWindow: 400_000, maxOutputTokens: 128_000 },
+      { id: 'gpt-5.4-mini', contextWindow: 400_000, maxOutputTokens: 128_000 },
+      { id: 'gpt-5.4-nano', contextWindow: 400_000, maxOutputTokens: 128_000 },
     ],
-    quirks: standardQuirks,
+    // @see https://platform.openai.com/docs/api-reference/chat/create#chat-create-max_completion_tokens
+    quirks: { ...standardQuirks, maxTokensField: 'max_completion_tokens' },
   },
   {
     id: 'anthropic', label: 'Anthropic', family: 'anthropic',
     defaultBaseUrl: 'https://api.anthropic.com',
     dashboardUrl: 'https://console.anthropic.com/settings/keys', docsUrl: 'https://docs.anthropic.com/en/api/messages',
     keyFormat: /^sk-ant-[A-Za-z0-9_\-]{20,}$/, keyFormatHint: 'starts with sk-ant-',
-    defaultModel: 'claude-sonnet-4-5',
+    // claude-sonnet-4-5 reaches end of life on 2026-11-30 (the SDK's DEPRECATED_MODELS).
+    defaultModel: 'claude-sonnet-4-6',
     catalog: [
       { id: 'claude-opus-4-6', contextWindow: 200_000, maxOutputTokens: 32_000 },
-      { id: 'claude-sonnet-4-5', contextWindow: 200_000, maxOutputTokens: 64_000 },
+      { id: 'claude-sonnet-4-6', contextWindow: 200_000, maxOutputTokens: 64_000 },
       { id: 'claude-haiku-4-5', contextWindow: 200_000, maxOutputTokens: 64_000 },
     ],
     quirks: standardQuirks,
@@ -159,16 +163,18 @@ export const builtInProviders: readonly ProviderDescriptor[] = [
   },
   {
     id: 'perplexity', label: 'Perplexity', family: 'openai',
-    defaultBaseUrl: 'https://api.perplexity.ai',
+    // Sonar chat completions were retired on 2026-09-27; the Agent API speaks the OpenAI Responses format.
+    // @see https://docs.perplexity.ai/docs/grounded-llm/openai-compatibility
+    defaultBaseUrl: 'https://api.perplexity.ai/v1',
     dashboardUrl: 'https://www.perplexity.ai/account/api/keys', docsUrl: 'https://docs.perplexity.ai/',
     keyFormat: /^pplx-[A-Za-z0-9]{20,}$/, keyFormatHint: 'starts with pplx-',
-    defaultModel: 'sonar',
+    defaultModel: 'perplexity/sonar',
     catalog: [
-      { id: 'sonar', contextWindow: 128_000 },
-      { id: 'sonar-pro', contextWindow: 200_000 },
-      { id: 'sonar-reasoning-pro', contextWindow: 128_000 },
+      { id: 'perplexity/sonar', contextWindow: 128_000 },
+      { id: 'perplexity/sonar-pro', contextWindow: 200_000 },
+      { id: 'perplexity/sonar-reasoning-pro', contextWindow: 128_000 },
     ],
-    quirks: { ...standardQuirks, listModels: false },
+    quirks: { ...standardQuirks, api: 'responses', listModels: false },
   },
 ];
 
