@@ -305,7 +305,10 @@ function chipOf(attachment: Attachment | AttachmentChip): AttachmentChip {
 }
 
 export function errorInfo(error: ProviderError): ErrorInfo {
-  return { kind: error.kind, providerId: error.providerId, message: redact(error.message), fix: error.fix, ...(error.status !== undefined ? { status: error.status } : {}) };
+  return {
+    kind: error.kind, providerId: error.providerId, message: redact(error.message), fix: error.fix, retryable: error.retryable,
+    ...(error.status !== undefined ? { status: error.status } : {}),
+  };
 }
 
 function toChatMessage(message: StoredMessage): ChatMessage {
@@ -319,9 +322,9 @@ function toChatMessage(message: StoredMessage): ChatMessage {
 
 /** What the webview may see of a stored message: never the attached content sent to the model. */
 export function toTranscript(message: StoredMessage): TranscriptMessage {
-  const { id, role, text, reasoning, meta, stopped, error, attachments } = message;
+  const { id, role, text, reasoning, meta, stopped, error, attachments, requestId } = message;
   return {
-    id, role, text,
+    id, role, text, ...(requestId ? { requestId } : {}),
     ...(reasoning ? { reasoning } : {}), ...(meta ? { meta } : {}), ...(stopped ? { stopped } : {}),
     ...(error ? { error } : {}), ...(attachments ? { attachments } : {}),
   };

@@ -12,6 +12,8 @@ export interface ErrorInfo {
   message: string;
   fix: string;
   status?: number;
+  /** Whether trying again may help (the router's own judgement, not a guess from the kind). */
+  retryable?: boolean;
 }
 
 export interface MessageMeta {
@@ -26,6 +28,8 @@ export interface MessageMeta {
 
 export interface TranscriptMessage {
   id: string;
+  /** The request that produced an assistant message, so Retry works after a reload too. */
+  requestId?: string;
   role: 'user' | 'assistant';
   text: string;
   reasoning?: string;

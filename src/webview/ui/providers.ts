@@ -1,0 +1,203 @@
+// The Providers view: one card per provider with its key state, whether it is active, its model,
+// and the actions that fix it. It renders `providers/state` and posts `provider/*` intents; keys
+// never reach this view (a card only says whether one is stored).
+import type { KeyState, ProviderAction, ProviderCard, WebviewToHost } from '../protocol';
+import { isWebview, onMessage, post } from './vscodeApi';
+
+// ---------- messages to the host (pure, so a test can validate every one) ----------
+
+export const providerMessages = {
+  ready: (): WebviewToHost => ({ type: 'ready', view: 'providers' }),
+  action: (action: ProviderAction, providerId: string): WebviewToHost => ({ type: 'provider/action', action, providerId }),
+  /** The protocol has no separate "set model" action: `select` with a model sets that provider's model. */
+  selectModel: (providerId: string, model: string): WebviewToHost => ({ type: 'provider/action', action: 'select', providerId, model }),
+  addEndpoint: (): WebviewToHost => ({ type: 'provider/addEndpoint' }),
+  verifyAll: (): WebviewToHost => ({ type: 'provider/verifyAll' }),
+};
+
+const keyBadges: Record<KeyState, { text: string; icon: string; tone: string; title: string }> = {
+  'set': { text: 'Key set', icon: 'key', tone: 'neutral', title: 'A key is stored in VS Code\u2019s secret storage. Verify to check it.' },
+  'missing': { text: 'No key', icon: 'warning', tone: 'warning', title: 'No key is stored for this provider.' },
+  'failing': { text: 'Key failing', icon: 'error', tone: 'error', title: 'The last check with this key failed.' },
+  'verified': { text: 'Verified', icon: 'pass-filled', tone: 'success', title: 'The key worked in the last check.' },
+  'not-needed': { text: 'No key needed', icon: 'unlock', tone: 'neutral', title: 'This endpoint works without a key.' },
+};
+
+/** Model options for the select: live models first, then catalog ones, the current model always present. */
+export function modelOptions(card: ProviderCard): { value: string; label: string }[] {
+  const live = card.models.filter(model => model.live);
+  const catalog = card.models.filter(model => !model.live);
+  const options = [
+    ...live.map(model => ({ value: model.id, label: model.label || model.id })),
+    ...catalog.map(model => ({ value: model.id, label: `${model.label || model.id} (catalog)` })),
+  ];
+  if (card.model && !options.some(option => option.value === card.model)) options.unshift({ value: card.model, label: card.model });
+  return options;
+}
+
+/** The one-line result of the last verification. */
+export function verifySummary(verify: NonNullable<ProviderCard['verify']>): string {
+  if (!verify.ok) return verify.error?.message ?? 'Verification failed.';
+  const parts = [`\u2713 ${Math.round(verify.latencyMs).toLocaleString('en-US')} ms`];
+  if (verify.modelCount !== undefined) parts.push(`${verify.modelCount.toLocaleString('en-US')} model${verify.modelCount === 1 ? '' : 's'}`);
+  return parts.join(' \u00b7 ');
+}
+
+// ---------- DOM helpers ----------
+
+type Child = Node | string | false | undefined | null;
+
+function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K, attributes: Record<string, string | boolean | undefined> = {}, ...children: Child[]
+): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === false) continue;
+    element.setAttribute(name, value === true ? '' : value);
+  }
+  for (const child of children) if (child !== undefined && child !== null && child !== false) element.append(child);
+  return element;
+}
+
+function icon(name: string, extra = ''): HTMLElement {
+  return h('span', { class: `codicon codicon-${name}${extra ? ` ${extra}` : ''}`, 'aria-hidden': 'true' });
+}
+
+function button(text: string, iconName: string | undefined, onClick: () => void, className: string, options: { label?: string; focusKey?: string; disabled?: boolean } = {}): HTMLButtonElement {
+  const element = h('button', {
+    type: 'button',
+    class: className,
+    title: options.label ?? text,
+    'aria-label': options.label,
+    'data-focus-key': options.focusKey,
+    disabled: options.disabled,
+  }, iconName ? icon(iconName) : undefined, text ? h('span', {}, text) : undefined);
+  element.addEventListener('click', onClick);
+  return element;
+}
+
+// ---------- the view ----------
+
+class ProvidersView {
+  private cards: ProviderCard[] = [];
+  private loaded = false;
+  private readonly list = h('div', { class: 'provider-list', role: 'list', 'aria-label': 'Providers' });
+
+  constructor(root: HTMLElement) {
+    const toolbar = h('div', { class: 'toolbar' },
+      button('Verify all', 'checklist', () => post(providerMessages.verifyAll()), 'secondary-button', { label: 'Verify every active provider', focusKey: 'verify-all' }),
+      button('Add endpoint', 'add', () => post(providerMessages.addEndpoint()), 'secondary-button', { label: 'Add an OpenAI-compatible endpoint', focusKey: 'add-endpoint' }));
+    root.replaceChildren(toolbar, this.list);
+    this.render();
+  }
+
+  setCards(cards: ProviderCard[]): void {
+    this.cards = cards;
+    this.loaded = true;
+    this.render();
+  }
+
+  private render(): void {
+    const active = document.activeElement;
+    const focusKey = active instanceof HTMLElement ? active.dataset['focusKey'] : undefined;
+    if (!this.loaded) {
+      this.list.replaceChildren(h('p', { class: 'muted loading' }, icon('loading', 'codicon-modifier-spin'), ' Loading providers\u2026'));
+    } else if (this.cards.length === 0) {
+      this.list.replaceChildren(h('p', { class: 'muted' }, 'No providers. Add an OpenAI-compatible endpoint to get started.'));
+    } else {
+      this.list.replaceChildren(...this.cards.map(card => this.renderCard(card)));
+    }
+    if (focusKey) document.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(focusKey)}"]`)?.focus();
+  }
+
+  private renderCard(card: ProviderCard): HTMLElement {
+    const busy = card.busy !== undefined;
+    const act = (action: ProviderAction) => () => post(providerMessages.action(action, card.id));
+    const key = (control: string): string => `${card.id}:${control}`;
+    const badge = keyBadges[card.keyState];
+    const titleId = `provider-title-${card.id}`;
+
+    const toggle = h('button', {
+      type: 'button',
+      class: 'switch',
+      role: 'switch',
+      'aria-checked': String(card.enabled),
+      'aria-label': `${card.label} active`,
+      title: card.enabled ? 'Active: offered in the model picker. Click to deactivate.' : 'Inactive. Click to activate.',
+      'data-focus-key': key('active'),
+      disabled: busy,
+    }, h('span', { class: 'switch-track', 'aria-hidden': 'true' }, h('span', { class: 'switch-thumb' })), h('span', { class: 'switch-label' }, card.enabled ? 'Active' : 'Off'));
+    toggle.addEventListener('click', act(card.enabled ? 'deactivate' : 'activate'));
+
+    const header = h('div', { class: 'card-header' },
+      h('h3', { class: 'card-title', id: titleId }, card.label),
+      card.custom ? h('span', { class: 'tag' }, 'custom') : undefined,
+      h('span', { class: 'spacer' }),
+      toggle);
+
+    const status = h('div', { class: 'card-status' },
+      h('span', { class: `badge key-badge tone-${badge.tone}`, title: badge.title }, icon(badge.icon), ` ${badge.text}`),
+      card.selected
+        ? h('span', { class: 'badge selected-badge', title: 'New chats use this provider' }, icon('check'), ' Selected')
+        : button('Use', 'arrow-right', act('select'), 'link-button', { label: `Use ${card.label} for new chats`, focusKey: key('select'), disabled: busy }),
+      busy ? h('span', { class: 'busy', role: 'status' }, icon('loading', 'codicon-modifier-spin'), card.busy === 'verifying' ? ' Verifying\u2026' : ' Loading models\u2026') : undefined);
+
+    const select = h('select', { class: 'model-select', 'aria-label': `${card.label} model`, 'data-focus-key': key('model'), disabled: busy });
+    const options = modelOptions(card);
+    if (options.length === 0) select.append(h('option', { value: '' }, 'No models \u2014 refresh to load them'));
+    for (const option of options) select.append(h('option', { value: option.value, selected: option.value === card.model }, option.label));
+    select.value = card.model;
+    select.addEventListener('change', () => {
+      if (select.value) post(providerMessages.selectModel(card.id, select.value));
+    });
+    const model = h('div', { class: 'card-model' },
+      h('label', { class: 'field-label' }, 'Model'),
+      select,
+      button('', 'refresh', act('refreshModels'), 'icon-button', { label: `Refresh the ${card.label} model list`, focusKey: key('refresh'), disabled: busy }));
+
+    const hasKey = card.keyState === 'set' || card.keyState === 'verified' || card.keyState === 'failing';
+    const actions = h('div', { class: 'card-actions' },
+      card.keyState !== 'not-needed' || card.custom
+        ? button(hasKey ? 'Replace key' : 'Set key', 'key', act('setKey'), card.keyState === 'missing' && card.keyRequired ? 'primary-button small' : 'secondary-button small', { focusKey: key('setKey'), disabled: busy })
+        : undefined,
+      hasKey ? button('Delete key', 'trash', act('deleteKey'), 'secondary-button small', { label: `Delete the ${card.label} key`, focusKey: key('deleteKey'), disabled: busy }) : undefined,
+      button('Verify', 'pass', act('verify'), 'secondary-button small', { label: `Verify ${card.label}`, focusKey: key('verify'), disabled: busy }),
+      card.custom ? button('Edit', 'edit', act('editEndpoint'), 'secondary-button small', { label: `Edit the ${card.label} endpoint`, focusKey: key('edit'), disabled: busy }) : undefined,
+      card.custom ? button('Remove', 'trash', act('removeEndpoint'), 'secondary-button small', { label: `Remove the ${card.label} endpoint`, focusKey: key('remove'), disabled: busy }) : undefined,
+      card.dashboardUrl ? button('Get a key', 'link-external', act('openDashboard'), 'link-button', { label: `Get a ${card.label} key (opens the provider\u2019s dashboard)`, focusKey: key('dashboard') }) : undefined);
+
+    return h('article', {
+      class: `provider-card${card.selected ? ' selected' : ''}${card.enabled ? '' : ' inactive'}${busy ? ' is-busy' : ''}`,
+      'data-provider-id': card.id,
+      role: 'listitem',
+      'aria-labelledby': titleId,
+      'aria-busy': busy ? 'true' : undefined,
+    },
+      header,
+      card.custom && card.baseUrl ? h('div', { class: 'card-url', title: card.baseUrl }, icon('globe'), h('span', {}, card.baseUrl)) : undefined,
+      status,
+      model,
+      actions,
+      card.verify ? this.renderVerify(card.verify) : undefined);
+  }
+
+  private renderVerify(verify: NonNullable<ProviderCard['verify']>): HTMLElement {
+    const checked = `Checked ${new Date(verify.at).toLocaleString()}`;
+    if (verify.ok) return h('div', { class: 'verify-result ok', title: checked, role: 'status' }, verifySummary(verify));
+    return h('div', { class: 'verify-result failed', title: checked, role: 'status' },
+      h('div', { class: 'verify-error' }, icon('error'), h('span', {}, verifySummary(verify))),
+      verify.error?.fix ? h('div', { class: 'verify-fix' }, verify.error.fix) : undefined);
+  }
+}
+
+function start(): void {
+  const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('div'));
+  root.classList.add('providers-view');
+  const view = new ProvidersView(root);
+  onMessage(message => {
+    if (message.type === 'providers/state') view.setCards(message.cards);
+  });
+  post(providerMessages.ready());
+}
+
+if (isWebview()) start();
