@@ -128,7 +128,7 @@ export class Router {
           });
         }
         yield { type: 'retry-scheduled', attempt, delayMs, error };
-        await (this.dependencies.sleep ?? abortableSleep)(delayMs, signal);
+        await (this.dependencies.sleep ? this.dependencies.sleep(delayMs, signal) : abortableSleep(delayMs, signal, providerId));
       }
     }
   }
@@ -160,13 +160,14 @@ export function toProviderError(caught: unknown, providerId: string, signal: Abo
   return new ProviderError({ kind: 'server', providerId, message: `Unexpected failure: ${message}`, retryable: false, cause: caught });
 }
 
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Rejects with the same `aborted` error as any other stop, naming the provider the user was talking to. */
+function abortableSleep(ms: number, signal: AbortSignal, providerId: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) { reject(new ProviderError({ kind: 'aborted', providerId: 'router', message: 'The request was stopped.', retryable: false })); return; }
+    if (signal.aborted) { reject(new ProviderError({ kind: 'aborted', providerId, message: 'The request was stopped.', retryable: false })); return; }
     const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(new ProviderError({ kind: 'aborted', providerId: 'router', message: 'The request was stopped.', retryable: false }));
+      reject(new ProviderError({ kind: 'aborted', providerId, message: 'The request was stopped.', retryable: false }));
     };
     signal.addEventListener('abort', onAbort, { once: true });
   });

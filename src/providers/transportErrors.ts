@@ -17,6 +17,8 @@ const reasonsByCode: Record<string, string> = {
   ENETUNREACH: 'the network is unreachable',
   EPIPE: 'the connection closed while sending',
   EPROTO: 'the TLS handshake failed',
+  // What OpenSSL 3 (Node 18+) reports when an https:// URL points at a port that speaks plain HTTP.
+  ERR_SSL_WRONG_VERSION_NUMBER: 'the TLS handshake failed (the server does not seem to speak HTTPS on this port; try http://)',
   UND_ERR_SOCKET: 'the connection closed unexpectedly',
   UND_ERR_CONNECT_TIMEOUT: 'connecting timed out',
   UND_ERR_CLOSED: 'the connection was closed',
@@ -39,6 +41,10 @@ export function networkErrorFrom(providerId: string, error: unknown, target: str
     const code = typeof link.code === 'string' ? link.code : undefined;
     if (code && reasonsByCode[code]) {
       reason = reasonsByCode[code];
+      break;
+    }
+    if (code?.startsWith('ERR_SSL_')) {
+      reason = 'the TLS handshake failed';
       break;
     }
     if (connectionErrorNames.has(link.name) || transportMessages.test(link.message)) sawTransportFailure = true;

@@ -129,6 +129,7 @@ describe('BYOK AI in the extension host', function () {
   it('a workspace .vscode/settings.json cannot redirect where a key is sent', async function () {
     if (!workspaceFolder) this.skip();
     attacker.replay('POST', '/v1/chat/completions', streamFixture);
+    server.replay('GET', '/v1/models', loadFixture('openai/models-list.json'));
     attacker.replay('GET', '/v1/models', loadFixture('openai/models-list.json'));
     const settingsFile = path.join(workspaceFolder!, '.vscode', 'settings.json');
     const current = fs.existsSync(settingsFile) ? JSON.parse(fs.readFileSync(settingsFile, 'utf8')) : {};

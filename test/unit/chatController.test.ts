@@ -11,8 +11,19 @@ import type { HostToWebview } from '../../src/webview/protocol';
 import { ScriptedProvider, type Script } from '../fakes/scriptedProvider';
 
 const key = 'sk-chat-SECRET-abcdefghijkl';
+const temporaryDirectories: string[] = [];
 
-function setup(scripts: Script[], directory = fs.mkdtempSync(path.join(os.tmpdir(), 'byok-chat-'))) {
+function temporaryDirectory(prefix: string): string {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  temporaryDirectories.push(directory);
+  return directory;
+}
+
+after(() => {
+  for (const directory of temporaryDirectories.splice(0)) fs.rmSync(directory, { recursive: true, force: true });
+});
+
+function setup(scripts: Script[], directory = temporaryDirectory('byok-chat-')) {
   const provider = new ScriptedProvider('openai', scripts);
   let selected = { providerId: 'openai', model: 'gpt-x' };
   const router = new Router({
@@ -110,7 +121,7 @@ describe('chat controller', () => {
   });
 
   it('restores history after a reload, marking an answer cut off mid-stream as stopped', async () => {
-    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'byok-reload-'));
+    const directory = temporaryDirectory('byok-reload-');
     fs.writeFileSync(path.join(directory, 'c1.json'), JSON.stringify({
       id: 'c1', title: 'Earlier', createdAt: 1, updatedAt: 2,
       messages: [{ id: 'u', role: 'user', text: 'q' }, { id: 'a', role: 'assistant', text: 'half an ans', pending: true, requestId: 'r' }],
@@ -155,7 +166,7 @@ describe('chat controller', () => {
 
 describe('conversation store', () => {
   it('ignores corrupt files and ids that could escape the folder', async () => {
-    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'byok-store-'));
+    const directory = temporaryDirectory('byok-store-');
     fs.writeFileSync(path.join(directory, 'broken.json'), '{ not json');
     const store = new ConversationStore(directory, 5);
     assert.deepEqual(await store.list(), []);
