@@ -112,6 +112,8 @@ export class ProviderHub implements vscode.Disposable {
       }));
       const record: VerifyRecord = { ...result, at: Date.now() };
       this.verifyResults.set(providerId, record);
+      // A working key is the moment to replace the catalog with the provider's live model list.
+      if (record.ok && !this.liveModels.has(providerId)) void this.models(providerId, true);
       return record;
     } finally {
       this.setBusy(providerId, undefined);

@@ -205,9 +205,10 @@ export class ChatController {
     this.active.set(requestId, abort);
     if (this.active.size === 1) this.options.onBusyChange?.(true);
     const history: ChatMessage[] = conversation.messages.map(toChatMessage);
+    // The view gets the transcript with the question first, then the empty answer it streams into.
+    await this.sendFullState();
     const assistant: StoredMessage = { id: randomUUID(), role: 'assistant', text: '', requestId, pending: true };
     conversation.messages.push(assistant);
-    await this.sendFullState();
     this.emit({ type: 'chat/started', requestId, message: toTranscript(assistant) });
 
     let pendingText = '';

@@ -225,6 +225,7 @@ export async function verifyAll(dependencies: CommandDependencies): Promise<stri
         const keyPresent = hub.hasKey(descriptor.id);
         const entry: VerifyReportEntry = {
           providerId: descriptor.id, label: descriptor.label, keyPresent, keyRequired: descriptor.quirks.keyRequired,
+          active: settings.isEnabled(descriptor.id) || settings.selectedProviderId() === descriptor.id,
           baseUrl: settings.baseUrl(descriptor.id) ?? descriptor.defaultBaseUrl, defaultBaseUrl: descriptor.defaultBaseUrl, dashboardUrl: descriptor.dashboardUrl,
         };
         if (keyPresent || (!descriptor.quirks.keyRequired && settings.isEnabled(descriptor.id))) {

@@ -8,6 +8,8 @@ export interface VerifyReportEntry {
   label: string;
   keyPresent: boolean;
   keyRequired: boolean;
+  /** Activated or selected by the user: a missing key only needs fixing then. */
+  active: boolean;
   baseUrl: string;
   defaultBaseUrl: string;
   dashboardUrl: string;
@@ -62,7 +64,8 @@ export function buildVerifyReport(entries: readonly VerifyReportEntry[], generat
   lines.push('# BYOK AI — provider verification report', '');
   lines.push(`Generated ${generatedAt.toISOString()}. Keys are never included in this report.`, '');
   const ok = entries.filter(entry => entry.result?.ok).length;
-  lines.push(`**${ok} of ${entries.length} providers working.**`, '');
+  const checked = entries.filter(entry => entry.result).length;
+  lines.push(`**${ok} of ${checked} checked providers working** (${entries.length - checked} without a key were skipped).`, '');
   lines.push('| Provider | Key | Result | Latency | Models |', '| --- | --- | --- | ---: | ---: |');
   for (const entry of entries) {
     const key = entry.keyPresent ? 'set' : entry.keyRequired ? 'missing' : 'not needed';
@@ -71,7 +74,10 @@ export function buildVerifyReport(entries: readonly VerifyReportEntry[], generat
     const models = entry.result?.modelCount !== undefined ? String(entry.result.modelCount) : '—';
     lines.push(`| ${cell(entry.label)} | ${key} | ${result} | ${latency} | ${models} |`);
   }
-  const failures = entries.map(entry => ({ entry, diagnosis: diagnose(entry) })).filter(item => item.diagnosis);
+  const failures = entries
+    .filter(entry => entry.keyPresent || entry.active)
+    .map(entry => ({ entry, diagnosis: diagnose(entry) }))
+    .filter(item => item.diagnosis);
   if (failures.length) {
     lines.push('', '## What to fix', '');
     for (const { entry, diagnosis } of failures) {

@@ -10,7 +10,7 @@ import type { FrameLocator, Page } from 'playwright-core';
 import { FakeProviderServer, loadFixture } from '../fakes/fakeProviderServer';
 import { anthropicStream, openaiStream } from './fakeAnswers';
 import {
-  EXTENSION_ID, openViewContainer, openWorkbench, quickInput, runCommand, screenshot, statusBarItem,
+  EXTENSION_ID, followUpInput, openViewContainer, openWorkbench, runCommand, screenshot, statusBarItem,
   waitForWorkbench, webviewFrame, type Workbench,
 } from './workbench';
 
@@ -85,12 +85,11 @@ describe('user journey: keys, chat, switching, reload, verify, refactor', functi
   });
 
   async function setKeyFromPalette(providerLabel: string, key: string, thenChoose: 'Activate and use' | 'Not now'): Promise<void> {
-    await runCommand(page, 'BYOK AI: Set API Key');
-    const input = quickInput(page).locator('input');
-    await input.waitFor({ state: 'visible' });
+    const input = await runCommand(page, 'BYOK AI: Set API Key', 'Set the API key of which provider').then(() => followUpInput(page, 'Set the API key of which provider'));
     await input.fill(providerLabel);
     await page.locator('.quick-input-list .monaco-list-row', { hasText: providerLabel }).first().waitFor();
     await page.keyboard.press('Enter');
+    await followUpInput(page, `${providerLabel} API key`);
     await page.locator('.quick-input-widget input[type="password"]').waitFor({ state: 'visible' });
     await page.keyboard.type(key);
     await page.keyboard.press('Enter');
@@ -158,12 +157,11 @@ describe('user journey: keys, chat, switching, reload, verify, refactor', functi
     await setKeyFromPalette('Anthropic', anthropicKey, 'Not now');
     const item = statusBarItem(page, { id: statusItemId });
     await item.click();
-    const input = quickInput(page).locator('input');
-    await input.waitFor({ state: 'visible' });
+    const input = await followUpInput(page, 'Switch the provider');
     await input.fill('Anthropic');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Anthropic' }).first().waitFor();
     await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget', { hasText: 'select a model' }).waitFor({ timeout: 30_000 });
+    await followUpInput(page, 'select a model');
     await page.keyboard.press('Enter');
     await item.filter({ hasText: 'Anthropic' }).waitFor({ timeout: 15_000 });
     await screenshot(page, 'journey-4-status-bar-switched');
@@ -201,21 +199,21 @@ describe('user journey: keys, chat, switching, reload, verify, refactor', functi
   });
 
   it('refactors a selection through the diff preview and applies it', async () => {
+    await page.locator('.monaco-workbench').click({ position: { x: 640, y: 400 } });
     await page.keyboard.press('Control+P');
-    await quickInput(page).locator('input').fill('cart.ts');
+    await (await followUpInput(page, 'Search files')).fill('cart.ts');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'cart.ts' }).first().waitFor();
     await page.keyboard.press('Enter');
     const editor = page.locator('.editor-instance .monaco-editor', { hasText: 'class Cart' }).first();
     await editor.waitFor();
     await editor.locator('.view-lines').click();
-    await page.keyboard.press('Control+G');
-    await page.keyboard.type('22');
-    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+Home');
+    for (let line = 1; line < 22; line++) await page.keyboard.press('ArrowDown');   // line 22: `subtotal(): number {`
     await page.keyboard.press('Home');
+    await page.keyboard.press('Home');                                              // column 1, before the indentation
     for (let line = 0; line < 5; line++) await page.keyboard.press('Shift+ArrowDown');
-    await page.keyboard.press('Shift+End');
-    await runCommand(page, 'BYOK AI: Refactor Selection');
-    await quickInput(page).locator('input').waitFor({ state: 'visible' });
+    await page.locator('.statusbar-item', { hasText: /\(\d+ selected\)/ }).first().waitFor();
+    await runCommand(page, 'BYOK AI: Refactor Selection', 'Pick a refactoring', { keepFocus: true });
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Simplify' }).first().waitFor();
     await page.keyboard.press('Enter');
     await page.locator('.monaco-diff-editor').first().waitFor({ timeout: 60_000 });

@@ -52,16 +52,32 @@ export function quickInput(page: Page): Locator {
   return page.locator('.quick-input-widget');
 }
 
-/** Runs a command by its palette title via F1 (e.g. "BYOK AI: New Chat"). */
-export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.locator('.monaco-workbench').click({ position: { x: 640, y: 400 } }); // focus the workbench (editor area)
+/**
+ * Runs a command by its palette title via F1 (e.g. "BYOK AI: New Chat"). When the command opens a
+ * quick pick or input box of its own, pass `followUp` (text of its placeholder or title) to wait
+ * for that instead of for the palette to close. `keepFocus` skips the focusing click, so an editor
+ * selection survives.
+ */
+export async function runCommand(page: Page, title: string, followUp?: string, options: { keepFocus?: boolean } = {}): Promise<void> {
+  // Focus the workbench (editor area) — unless the caller keeps an editor selection that a click would clear.
+  if (!options.keepFocus) await page.locator('.monaco-workbench').click({ position: { x: 640, y: 400 } });
   await page.keyboard.press('F1');                                               // palette, prefilled with '>'
   const input = quickInput(page).locator('input');
   await input.waitFor();
   await input.fill(`>${title}`);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
   await page.keyboard.press('Enter');
-  await quickInput(page).waitFor({ state: 'hidden' });
+  if (followUp) await followUpInput(page, followUp);
+  else await quickInput(page).waitFor({ state: 'hidden' });
+}
+
+/** Waits until the quick input shows a placeholder or title containing `text`. */
+export async function followUpInput(page: Page, text: string): Promise<Locator> {
+  const widget = page.locator('.quick-input-widget:not(.quick-input-widget-closing)');
+  const matching = widget.filter({ has: page.locator(`input[placeholder*="${text}"], input[aria-label*="${text}"]`) })
+    .or(widget.filter({ has: page.locator('.quick-input-title', { hasText: text }) }));
+  await matching.first().waitFor({ state: 'visible' });
+  return matching.first().locator('input');
 }
 
 /** Opens an activity-bar view container by the start of its title (aria-label), e.g. "BYOK AI". */

@@ -3,7 +3,7 @@ import { providerErrorKinds, type ProviderErrorKind } from '../../src/providers/
 import { buildVerifyReport, diagnose, type VerifyReportEntry } from '../../src/report/verifyReport';
 
 const entry = (kind?: ProviderErrorKind, overrides: Partial<VerifyReportEntry> = {}): VerifyReportEntry => ({
-  providerId: 'openai', label: 'OpenAI', keyPresent: true, keyRequired: true,
+  providerId: 'openai', label: 'OpenAI', keyPresent: true, keyRequired: true, active: true,
   baseUrl: 'https://api.openai.com/v1', defaultBaseUrl: 'https://api.openai.com/v1', dashboardUrl: 'https://platform.openai.com/api-keys',
   result: kind ? { ok: false, latencyMs: 80, error: { kind, message: `failed with ${kind}` } } : { ok: true, latencyMs: 42, modelCount: 7 },
   ...overrides,
@@ -31,14 +31,20 @@ describe('verify-all report', () => {
   });
 
   it('renders a table row per provider and a fix section per failure, with dashboard links', () => {
-    const entries = [entry(), entry('quota', { providerId: 'deepseek', label: 'DeepSeek', dashboardUrl: 'https://platform.deepseek.com/api_keys' }), entry(undefined, { providerId: 'groq', label: 'Groq', keyPresent: false, result: undefined })];
+    const entries = [
+      entry(), entry('quota', { providerId: 'deepseek', label: 'DeepSeek', dashboardUrl: 'https://platform.deepseek.com/api_keys' }),
+      entry(undefined, { providerId: 'groq', label: 'Groq', keyPresent: false, result: undefined }),
+      entry(undefined, { providerId: 'xai', label: 'xAI', keyPresent: false, active: false, result: undefined }),
+    ];
     const report = buildVerifyReport(entries, new Date('2026-11-23T12:00:00Z'));
-    assert.match(report, /\*\*1 of 3 providers working\.\*\*/);
+    assert.match(report, /\*\*1 of 2 checked providers working\*\* \(2 without a key were skipped\)/);
     assert.match(report, /\| OpenAI \| set \| ✅ ok \| 42 ms \| 7 \|/);
     assert.match(report, /\| DeepSeek \| set \| ❌ quota \| 80 ms \| — \|/);
     assert.match(report, /\| Groq \| missing \| skipped \| — \| — \|/);
     assert.match(report, /### DeepSeek[\s\S]*Key dashboard: https:\/\/platform\.deepseek\.com\/api_keys/);
     assert.match(report, /### Groq[\s\S]*No key is set/);
     assert.doesNotMatch(report, /### OpenAI/);
+    assert.doesNotMatch(report, /### xAI/, 'an inactive provider without a key is not a problem to fix');
+    assert.match(report, /\| xAI \| missing \| skipped \|/);
   });
 });

@@ -649,6 +649,8 @@ class ChatView {
     element.classList.add('streaming');
     element.querySelector('.message-footer')?.remove();
     element.querySelector('.error-box')?.remove();
+    // Attaching twice (state, then started, for the same answer) must not leave an orphan indicator.
+    element.querySelector('.message-status')?.remove();
     let bodyElement = element.querySelector<HTMLElement>('.message-body');
     if (!bodyElement) {
       bodyElement = h('div', { class: 'message-body markdown-body' });

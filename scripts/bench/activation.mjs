@@ -1,0 +1,148 @@
+// Activation inside the real extension host: code-server in test mode, one fresh workbench page
+// (so a fresh extension host) per start, with extensionDevelopmentPath = the unpacked VSIX or a
+// generated hello-world extension, and extensionTestsPath = scripts/bench/hostRunner.cjs copied into
+// it. Starts of the two extensions alternate on the same server and browser.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { format } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS, copySampleWorkspace, findChromium, freePort, repoRoot, startCodeServer, workbenchUrl } from '../harness.mjs';
+import { sleep, summary } from './util.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const requireFromRepo = createRequire(path.join(repoRoot, 'package.json'));
+const startTimeoutMs = 120_000;
+
+/** The reference: what `yo code` generates for a JavaScript extension, reduced to one command. */
+function writeHelloWorld(directory, engines) {
+  fs.mkdirSync(directory, { recursive: true });
+  fs.writeFileSync(path.join(directory, 'package.json'), JSON.stringify({
+    name: 'hello-world-bench',
+    displayName: 'Hello World (bench reference)',
+    publisher: 'bench',
+    version: '0.0.1',
+    engines,
+    activationEvents: ['onStartupFinished'],
+    main: './extension.js',
+    contributes: { commands: [{ command: 'helloWorldBench.helloWorld', title: 'Hello World' }] },
+  }, null, 2));
+  fs.writeFileSync(path.join(directory, 'extension.js'), `const vscode = require('vscode');
+
+function activate(context) {
+  const start = performance.now();
+  context.subscriptions.push(vscode.commands.registerCommand('helloWorldBench.helloWorld', () => {
+    vscode.window.showInformationMessage('Hello World!');
+  }));
+  return { activatedAt: { start, end: performance.now() }, sdkModulesAtActivation: [] };
+}
+
+function deactivate() {}
+
+module.exports = { activate, deactivate };
+`);
+  return directory;
+}
+
+function installRunner(extensionDirectory) {
+  const runnerDirectory = path.join(extensionDirectory, 'bench-runner');
+  fs.mkdirSync(runnerDirectory, { recursive: true });
+  fs.copyFileSync(path.join(here, 'hostRunner.cjs'), path.join(runnerDirectory, 'index.js'));
+  return path.join(runnerDirectory, 'index.js');
+}
+
+/**
+ * @param {{ extensionDirectory: string, workDirectory: string, starts: number, warmups: number, log: (text: string) => void }} options
+ */
+export async function measureActivation({ extensionDirectory, workDirectory, starts, warmups, log }) {
+  const manifest = JSON.parse(fs.readFileSync(path.join(extensionDirectory, 'package.json'), 'utf8'));
+  const subjects = {
+    byok: { label: `${manifest.publisher}.${manifest.name}`, directory: extensionDirectory },
+    hello: { label: 'hello-world', directory: writeHelloWorld(path.join(workDirectory, 'hello-world'), { vscode: manifest.engines.vscode }) },
+  };
+  for (const subject of Object.values(subjects)) subject.runner = installRunner(subject.directory);
+
+  const state = path.join(workDirectory, 'code-server-activation');
+  const workspace = copySampleWorkspace(path.join(workDirectory, 'workspace-activation'));
+  const server = await startCodeServer({ stateDir: state, port: await freePort(), workspace, testMode: true });
+  const remote = file => `vscode-remote://${new URL(server.url).host}${path.resolve(file)}`;
+  const { chromium } = requireFromRepo('playwright-core');
+  const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+
+  async function start(subject) {
+    const page = await context.newPage();
+    let result;
+    let exitCode;
+    let finish;
+    const finished = new Promise(resolve => (finish = resolve));
+    await page.exposeFunction('codeAutomationLog', (_level, logArguments) => {
+      const text = format(...(Array.isArray(logArguments) ? logArguments : [logArguments]));
+      const match = /BYOK_BENCH (\{.*\})/.exec(text);
+      if (match) result = JSON.parse(match[1]);
+    });
+    await page.exposeFunction('codeAutomationExit', code => { exitCode = code; finish(); });
+    const payload = [
+      ['extensionDevelopmentPath', remote(subject.directory)],
+      ['extensionTestsPath', remote(subject.runner)],
+    ];
+    const began = Date.now();
+    await page.goto(workbenchUrl(server.url, workspace, payload));
+    const timer = sleep(startTimeoutMs).then(() => 'timeout');
+    const outcome = await Promise.race([finished, timer]);
+    await page.close().catch(() => undefined);
+    if (outcome === 'timeout') return { error: `no result within ${startTimeoutMs / 1000} s` };
+    if (!result) return { error: `the runner printed no result (exit ${exitCode})` };
+    if (!result.found) return { error: `${subject.label} is not among the host's extensions` };
+    if (result.alreadyActive) return { error: 'already active when the runner started (onStartupFinished won the race); sample dropped' };
+    return { ...result, pageToResultMs: Date.now() - began };
+  }
+
+  const samples = { byok: [], hello: [] };
+  const dropped = [];
+  const began = Date.now();
+  try {
+    const rounds = warmups + starts;
+    let failures = 0;
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? ['byok', 'hello'] : ['hello', 'byok'];
+      for (const key of order) {
+        for (;;) {
+          const sample = await start(subjects[key]);
+          if (sample.error) {
+            dropped.push({ subject: key, error: sample.error });
+            log(`activation: ${subjects[key].label}: ${sample.error}`);
+            if (++failures > Math.max(4, starts)) throw new Error(`too many failed starts (${failures}); last: ${sample.error}`);
+            continue;
+          }
+          if (round >= warmups) samples[key].push(sample);
+          log(`activation ${round < warmups ? 'warm-up' : `${round - warmups + 1}/${starts}`} ${subjects[key].label}: activate() ${sample.activateMs.toFixed(1)} ms (own span ${sample.ownSpanMs?.toFixed(2)} ms), page → result ${(sample.pageToResultMs / 1000).toFixed(1)} s`);
+          break;
+        }
+      }
+    }
+  } finally {
+    await browser.close().catch(() => undefined);
+    server.stop();
+  }
+
+  const figures = key => ({
+    activateMs: summary(samples[key].map(sample => sample.activateMs)),
+    ownSpanMs: summary(samples[key].map(sample => sample.ownSpanMs)),
+    beforeActivateMs: summary(samples[key].map(sample => sample.beforeActivateMs)),
+    pageToResultMs: summary(samples[key].map(sample => sample.pageToResultMs)),
+  });
+  const sdkAtActivation = [...new Set(samples.byok.flatMap(sample => sample.sdkModulesAtActivation ?? ['(api did not report sdkModulesAtActivation)']))];
+  const sdkLater = [...new Set(samples.byok.flatMap(sample => [...sample.vendorModulesRightAfter, ...sample.vendorModulesOneSecondLater]))];
+  return {
+    where: 'code-server test mode (VS Code server extension host), one fresh workbench page per start',
+    starts, warmups,
+    seconds: (Date.now() - began) / 1000,
+    byok: { id: subjects.byok.label, ...figures('byok') },
+    hello: { id: subjects.hello.label, ...figures('hello') },
+    sdkModulesAtActivation: sdkAtActivation,
+    vendorModulesAfterActivation: sdkLater,
+    dropped,
+    samples,
+  };
+}
