@@ -18,6 +18,10 @@ export interface VerifyRecord extends VerifyResult {
   at: number;
 }
 
+function descriptorLabel(descriptor: ProviderDescriptor | undefined, providerId: string): string {
+  return descriptor?.label ?? providerId;
+}
+
 export class ProviderHub implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changeEmitter.event;
@@ -110,7 +114,12 @@ export class ProviderHub implements vscode.Disposable {
         ok: false, latencyMs: Date.now() - started,
         error: caught instanceof ProviderError ? caught : new ProviderError({ kind: signal.aborted ? 'timeout' : 'network', providerId, message: String(caught), cause: caught }),
       }));
-      const record: VerifyRecord = { ...result, at: Date.now() };
+      // Our own time limit aborts the request; the user should read "timed out", not "stopped".
+      const timedOut = signal.aborted && result.error?.kind === 'aborted';
+      const error = timedOut
+        ? new ProviderError({ kind: 'timeout', providerId, message: `${descriptorLabel(this.settings.describe(providerId), providerId)} did not answer within ${Math.round(timeoutMs / 1000)} s.` })
+        : result.error;
+      const record: VerifyRecord = { ...result, ...(error ? { error } : {}), at: Date.now() };
       this.verifyResults.set(providerId, record);
       // A working key is the moment to replace the catalog with the provider's live model list.
       if (record.ok && !this.liveModels.has(providerId)) void this.models(providerId, true);

@@ -49,6 +49,17 @@ function storedTextBytes(conversation: Conversation): number {
   return bytes;
 }
 
+/**
+ * Node's fetch files a PerformanceResourceTiming entry per request (up to 250 by default, then it
+ * drops them). Not the extension's memory, and capped, but it grows with every turn up to the cap, so
+ * it is counted and cleared before each reading that is compared. Returns how many there were.
+ */
+function clearResourceTimings(): number {
+  const entries = performance.getEntriesByType('resource').length;
+  performance.clearResourceTimings();
+  return entries;
+}
+
 /** Used bytes per V8 heap space (read right after heapAfterGc()). */
 function heapSpaces(): Record<string, number> {
   return Object.fromEntries(v8.getHeapSpaceStatistics().map(space => [space.space_name, space.space_used_size]));
@@ -120,9 +131,14 @@ async function main(): Promise<void> {
     const stored = storedTextBytes(conversation);
     const messages = conversation.messages.length;
     const errors = conversation.messages.filter(message => message.error).length;
+    const heapBytes = await heapAfterGc();
+    const resourceTimingEntries = clearResourceTimings();
+    const heapBytesWithoutResourceTimings = await heapAfterGc();
     return {
       turns: turn,
-      heapBytes: await heapAfterGc(),
+      heapBytes,
+      resourceTimingEntries,
+      heapBytesWithoutResourceTimings,
       spaces: heapSpaces(),
       storedTextBytes: stored,
       messages,
@@ -130,8 +146,8 @@ async function main(): Promise<void> {
       activeRequests: (Reflect.get(chat, 'active') as Map<string, AbortController>).size,
       storePending: (Reflect.get(store, 'pending') as Map<string, unknown>).size,
       storeUnsaved: (Reflect.get(store, 'latest') as Map<string, unknown>).size,
-      resourceTimingEntries: performance.getEntriesByType('resource').length,
       resources: activeResources(),
+      snapshot: turn === 10 || turn === turns ? writeSnapshot(`turn-${turn}`) : undefined,
     };
   };
   const weakConversation = async () => new WeakRef(await chat.activeConversation());
@@ -150,14 +166,14 @@ async function main(): Promise<void> {
   for (let index = 0; index < warmupTurns; index++) await turn();
   await chat.newChat();
   await store.flush();
-  performance.clearResourceTimings();
+  clearResourceTimings();
   const baseline = { heapBytes: await heapAfterGc(), spaces: heapSpaces(), snapshot: writeSnapshot('baseline') };
 
-  const checkpointsTaken: (Awaited<ReturnType<typeof checkpoint>> & { snapshot: string | undefined })[] = [];
+  const checkpointsTaken: Awaited<ReturnType<typeof checkpoint>>[] = [];
   const started = performance.now();
   for (let index = 1; index <= turns; index++) {
     await turn();
-    if (checkpoints.has(index)) checkpointsTaken.push({ ...await checkpoint(index), snapshot: index === 10 || index === turns ? writeSnapshot(`turn-${index}`) : undefined });
+    if (checkpoints.has(index)) checkpointsTaken.push(await checkpoint(index));
   }
   const elapsedMs = performance.now() - started;
   // New Chat saves the long conversation to disk and drops it: the heap should fall back to the
@@ -165,20 +181,18 @@ async function main(): Promise<void> {
   const oldConversation = await weakConversation();
   await chat.newChat();
   await store.flush();
+  const heapBytes = await heapAfterGc();
+  const resourceTimingEntries = clearResourceTimings();
   const afterNewChat = {
-    heapBytes: await heapAfterGc(), spaces: heapSpaces(), oldConversationCollected: oldConversation.deref() === undefined,
+    heapBytes, resourceTimingEntries, heapBytesWithoutResourceTimings: await heapAfterGc(), spaces: heapSpaces(),
+    oldConversationCollected: oldConversation.deref() === undefined,
     snapshot: writeSnapshot('after-new-chat'),
   };
-  // Node's fetch files a PerformanceResourceTiming entry per request (up to 250 by default): not the
-  // extension's, and capped, but it grows with the number of turns, so its share is measured.
-  const resourceTimingEntries = performance.getEntriesByType('resource').length;
-  performance.clearResourceTimings();
-  const afterClearingResourceTimings = await heapAfterGc();
   await server.stop();
   fs.rmSync(directory, { recursive: true, force: true });
   console.log(`BYOK_BENCH_RESULT ${JSON.stringify({
     turns, warmupTurns, answerTokens, served, elapsedMs, node: process.version, execArgv: process.execArgv,
-    baseline, checkpoints: checkpointsTaken, afterNewChat, resourceTimingEntries, afterClearingResourceTimingsHeapBytes: afterClearingResourceTimings,
+    baseline, checkpoints: checkpointsTaken, afterNewChat,
     posted, postedDeltaTextBytes: postedBytes,
   })}`);
 }
