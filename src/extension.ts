@@ -67,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): ByokApi {
       { dispose: () => { chat.cancelAll(); } },
     );
     void hub.refreshKeyPresence().then(() => { statusBar.render(); chat.sendChoice(); });
+    showSidebarOnFirstRun(context);
     for (const problem of settings.problems) log.warn(problem);
     return { hub, router, chat, statusBar, chatView,
       directories: { log: context.logUri.fsPath, storage: storage.fsPath, globalStorage: context.globalStorageUri.fsPath },
@@ -77,6 +78,14 @@ export function activate(context: vscode.ExtensionContext): ByokApi {
     void vscode.window.showErrorMessage(`BYOK AI failed to start: ${error instanceof Error ? error.message : String(error)}`);
     throw error;
   }
+}
+
+/** The first time BYOK AI runs, show its sidebar once so the user finds the chat and setup. */
+function showSidebarOnFirstRun(context: vscode.ExtensionContext): void {
+  const introduced = 'byok.introduced';
+  if (context.globalState.get<boolean>(introduced)) return;
+  void context.globalState.update(introduced, true);
+  void vscode.commands.executeCommand('workbench.view.extension.byok');
 }
 
 export function deactivate(): void {

@@ -8,12 +8,11 @@
 import { AnthropicStreamMapper } from './anthropicStream';
 import { toAnthropicPrompt } from './anthropicPrompt';
 import { isRecord } from './errorBody';
-import { classifyHttpFailure } from './httpErrors';
-import { toProviderError } from './providerFailures';
-import { describeTarget, isContentPart, resolveKey, runVerify, type AdapterSettings } from './providerSupport';
+import { guardedRequests, relay, stainlessClientOptions } from './guardedRequests';
+import { resolveKey, runVerify, type AdapterSettings } from './providerSupport';
 import type { ProviderDescriptor } from './registry';
 import { loadAnthropic } from './sdk';
-import { RequestGuard } from './streamGuards';
+import type { RequestGuard } from './streamGuards';
 import type { ChatRequest, ChatStreamPart, ModelInfo, Provider, VerifyResult } from './types';
 
 type AnthropicClient = InstanceType<Awaited<ReturnType<typeof loadAnthropic>>['Anthropic']>;
@@ -24,11 +23,7 @@ export const defaultAnthropicMaxTokens = 8192;
 const maximumModelPages = 10;
 
 export function createAnthropicProvider(descriptor: ProviderDescriptor, settings: AdapterSettings): Provider {
-  const target = describeTarget(settings.baseUrl);
-
-  function guardFor(signal: AbortSignal | undefined): RequestGuard {
-    return new RequestGuard({ providerId: descriptor.id, target, timeouts: settings.timeouts, callerSignal: signal, fetch: settings.fetch });
-  }
+  const requests = guardedRequests(descriptor, settings);
 
   async function createClient(key: string, guard: RequestGuard): Promise<AnthropicClient> {
     const { Anthropic } = await loadAnthropic();
@@ -39,21 +34,12 @@ export function createAnthropicProvider(descriptor: ProviderDescriptor, settings
       apiKey: key,
       baseURL: settings.baseUrl,
       defaultHeaders: settings.headers,
-      maxRetries: 0,
-      timeout: 24 * 60 * 60 * 1000,
-      fetch: guard.fetch,
-      logLevel: 'off',
-      // The SDK refuses to run where `window` exists, to keep keys out of web pages. The extension host
-      // is not a web page and the key is the user's own; a webview test's global jsdom window would
-      // otherwise trip the check.
-      dangerouslyAllowBrowser: true,
+      ...stainlessClientOptions(guard),
     });
   }
 
-  async function* streamChat(request: ChatRequest, apiKey: string | undefined, signal: AbortSignal): AsyncGenerator<ChatStreamPart, void, undefined> {
-    const guard = guardFor(signal);
-    try {
-      guard.throwIfStopped();
+  function streamChat(request: ChatRequest, apiKey: string | undefined, signal: AbortSignal): AsyncGenerator<ChatStreamPart, void, undefined> {
+    return requests.stream(signal, async function* (guard) {
       const key = resolveKey(descriptor, apiKey) ?? '';
       const client = await createClient(key, guard);
       const prompt = toAnthropicPrompt(request);
@@ -67,31 +53,15 @@ export function createAnthropicProvider(descriptor: ProviderDescriptor, settings
       };
       const mapper = new AnthropicStreamMapper(descriptor.id);
       const { data: stream, response } = await guard.connect(client.messages.create(body, { signal: guard.signal }).withResponse());
-      if (/\bjson\b/i.test(response.headers.get('content-type') ?? '')) {
-        // A proxy that ignored `stream: true` and answered with the whole Message.
-        const message: unknown = await guard.connect(response.json() as Promise<unknown>);
-        if (isRecord(message) && isRecord(message['error'])) throw classifyHttpFailure(descriptor.id, { status: undefined, body: message });
-        yield* mapper.acceptMessage(message);
-      } else {
-        for await (const event of guard.events(stream as AsyncIterable<unknown>)) {
-          for (const part of mapper.accept(event)) {
-            if (isContentPart(part)) guard.markContent();
-            yield part;
-          }
-        }
-      }
+      // A proxy that ignored `stream: true` answers with the whole Message.
+      yield* relay(descriptor.id, guard, stream as AsyncIterable<unknown>, response, event => mapper.accept(event), message => mapper.acceptMessage(message));
       yield* mapper.finish(response.headers.get('content-type'));
-    } catch (error) {
-      throw toProviderError(error, { providerId: descriptor.id, target, guard });
-    } finally {
-      guard.dispose();
-    }
+    });
   }
 
   /** @see https://docs.anthropic.com/en/api/models-list (cursor pagination, max_input_tokens, max_tokens) */
-  async function listModels(apiKey: string | undefined, signal?: AbortSignal): Promise<ModelInfo[]> {
-    const guard = guardFor(signal);
-    try {
+  function listModels(apiKey: string | undefined, signal?: AbortSignal): Promise<ModelInfo[]> {
+    return requests.run(signal, async guard => {
       const key = resolveKey(descriptor, apiKey) ?? '';
       const client = await createClient(key, guard);
       const models: ModelInfo[] = [];
@@ -111,11 +81,7 @@ export function createAnthropicProvider(descriptor: ProviderDescriptor, settings
         after = next;
       }
       return models;
-    } catch (error) {
-      throw toProviderError(error, { providerId: descriptor.id, target, guard });
-    } finally {
-      guard.dispose();
-    }
+    });
   }
 
   async function verify(apiKey: string | undefined, signal?: AbortSignal): Promise<VerifyResult> {

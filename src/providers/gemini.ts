@@ -10,11 +10,11 @@ import type { ProviderError } from './errors';
 import { reframeJsonStreams } from './geminiFetch';
 import { checkGeminiModelId, stripModelPrefix, toGeminiPrompt } from './geminiPrompt';
 import { GeminiStreamMapper } from './geminiStream';
-import { toProviderError } from './providerFailures';
-import { describeTarget, isContentPart, resolveKey, runVerify, type AdapterSettings } from './providerSupport';
+import { guardedRequests, relayEvents } from './guardedRequests';
+import { resolveKey, runVerify, type AdapterSettings } from './providerSupport';
 import type { ProviderDescriptor } from './registry';
 import { loadGemini } from './sdk';
-import { RequestGuard } from './streamGuards';
+import type { RequestGuard } from './streamGuards';
 import type { ChatRequest, ChatStreamPart, ModelInfo, Provider, VerifyResult } from './types';
 
 type GeminiClient = InstanceType<Awaited<ReturnType<typeof loadGemini>>['GoogleGenAI']>;
@@ -22,13 +22,9 @@ type GeminiClient = InstanceType<Awaited<ReturnType<typeof loadGemini>>['GoogleG
 const maximumModelPages = 20;
 
 export function createGeminiProvider(descriptor: ProviderDescriptor, settings: AdapterSettings): Provider {
-  const target = describeTarget(settings.baseUrl);
+  const requests = guardedRequests(descriptor, settings);
   /** Models that answered "thinking is not enabled" to includeThoughts. */
   const modelsWithoutThinking = new Set<string>();
-
-  function guardFor(signal: AbortSignal | undefined): RequestGuard {
-    return new RequestGuard({ providerId: descriptor.id, target, timeouts: settings.timeouts, callerSignal: signal, fetch: settings.fetch });
-  }
 
   async function createClient(key: string, guard: RequestGuard): Promise<GeminiClient> {
     const { GoogleGenAI } = await loadGemini();
@@ -39,8 +35,9 @@ export function createGeminiProvider(descriptor: ProviderDescriptor, settings: A
     });
   }
 
+  // Not requests.stream: the retry without thoughts starts over on a fresh guard.
   async function* streamChat(request: ChatRequest, apiKey: string | undefined, signal: AbortSignal): AsyncGenerator<ChatStreamPart, void, undefined> {
-    let guard = guardFor(signal);
+    let guard = requests.guard(signal);
     try {
       guard.throwIfStopped();
       const key = resolveKey(descriptor, apiKey) ?? '';
@@ -67,33 +64,27 @@ export function createGeminiProvider(descriptor: ProviderDescriptor, settings: A
       try {
         stream = await open(!modelsWithoutThinking.has(model));
       } catch (error) {
-        const failure = toProviderError(error, { providerId: descriptor.id, target, guard });
+        const failure = requests.failure(error, guard);
         if (!refusesThinking(failure)) throw failure;
         modelsWithoutThinking.add(model);
         guard.dispose();
-        guard = guardFor(signal);
+        guard = requests.guard(signal);
         stream = await open(false);
       }
 
       const mapper = new GeminiStreamMapper(descriptor.id);
-      for await (const chunk of guard.events(stream)) {
-        for (const part of mapper.accept(chunk)) {
-          if (isContentPart(part)) guard.markContent();
-          yield part;
-        }
-      }
+      yield* relayEvents(guard, stream, chunk => mapper.accept(chunk));
       yield* mapper.finish();
     } catch (error) {
-      throw toProviderError(error, { providerId: descriptor.id, target, guard });
+      throw requests.failure(error, guard);
     } finally {
       guard.dispose();
     }
   }
 
   /** @see https://ai.google.dev/api/models#method:-models.list (names are `models/…`, 50 per page by default) */
-  async function listModels(apiKey: string | undefined, signal?: AbortSignal): Promise<ModelInfo[]> {
-    const guard = guardFor(signal);
-    try {
+  function listModels(apiKey: string | undefined, signal?: AbortSignal): Promise<ModelInfo[]> {
+    return requests.run(signal, async guard => {
       const key = resolveKey(descriptor, apiKey) ?? '';
       const client = await createClient(key, guard);
       const pager = await guard.complete(client.models.list({ config: { pageSize: 1000, abortSignal: guard.signal } }));
@@ -114,11 +105,7 @@ export function createGeminiProvider(descriptor: ProviderDescriptor, settings: A
         await guard.complete(pager.nextPage());
       }
       return models;
-    } catch (error) {
-      throw toProviderError(error, { providerId: descriptor.id, target, guard });
-    } finally {
-      guard.dispose();
-    }
+    });
   }
 
   async function verify(apiKey: string | undefined, signal?: AbortSignal): Promise<VerifyResult> {

@@ -7,16 +7,14 @@
 // @see https://platform.openai.com/docs/api-reference/chat/create
 // @see https://platform.openai.com/docs/api-reference/responses/create
 
-import { isRecord } from './errorBody';
-import { classifyHttpFailure } from './httpErrors';
+import { guardedRequests, relay, stainlessClientOptions } from './guardedRequests';
 import { OpenAIChatStreamMapper } from './openaiChatStream';
 import { parseOpenAIModelList } from './openaiModelList';
 import { OpenAIResponsesStreamMapper } from './openaiResponsesStream';
-import { toProviderError } from './providerFailures';
-import { catalogModels, describeTarget, isContentPart, resolveKey, runVerify, type AdapterSettings } from './providerSupport';
+import { catalogModels, resolveKey, runVerify, type AdapterSettings } from './providerSupport';
 import type { OpenAICompatibleQuirks, ProviderDescriptor } from './registry';
 import { loadOpenAI } from './sdk';
-import { RequestGuard } from './streamGuards';
+import type { RequestGuard } from './streamGuards';
 import type { ChatMessage, ChatRequest, ChatStreamPart, ModelInfo, Provider, VerifyResult } from './types';
 
 type OpenAIClient = InstanceType<Awaited<ReturnType<typeof loadOpenAI>>['OpenAI']>;
@@ -32,11 +30,7 @@ const placeholderKey = 'no-key';
 
 export function createOpenAICompatibleProvider(descriptor: ProviderDescriptor, settings: AdapterSettings): Provider {
   const { quirks } = descriptor;
-  const target = describeTarget(settings.baseUrl);
-
-  function guardFor(signal: AbortSignal | undefined): RequestGuard {
-    return new RequestGuard({ providerId: descriptor.id, target, timeouts: settings.timeouts, callerSignal: signal, fetch: settings.fetch });
-  }
+  const requests = guardedRequests(descriptor, settings);
 
   async function createClient(key: string | undefined, guard: RequestGuard): Promise<OpenAIClient> {
     const { OpenAI } = await loadOpenAI();
@@ -49,23 +43,12 @@ export function createOpenAICompatibleProvider(descriptor: ProviderDescriptor, s
       adminAPIKey: null,
       webhookSecret: null,
       defaultHeaders: { ...(key ? {} : { Authorization: null }), ...settings.headers },
-      // Retries belong to the router, which never replays a stream the user already saw.
-      maxRetries: 0,
-      // Our guard owns every time limit; the SDK's own would cut long answers at ten minutes.
-      timeout: 24 * 60 * 60 * 1000,
-      fetch: guard.fetch,
-      logLevel: 'off',
-      // The SDK refuses to run where `window` exists, to keep keys out of web pages. The extension host
-      // is not a web page and the key is the user's own; a webview test's global jsdom window would
-      // otherwise trip the check.
-      dangerouslyAllowBrowser: true,
+      ...stainlessClientOptions(guard),
     });
   }
 
-  async function* streamChat(request: ChatRequest, apiKey: string | undefined, signal: AbortSignal): AsyncGenerator<ChatStreamPart, void, undefined> {
-    const guard = guardFor(signal);
-    try {
-      guard.throwIfStopped();
+  function streamChat(request: ChatRequest, apiKey: string | undefined, signal: AbortSignal): AsyncGenerator<ChatStreamPart, void, undefined> {
+    return requests.stream(signal, async function* (guard) {
       const key = resolveKey(descriptor, apiKey);
       const client = await createClient(key, guard);
       if (quirks.api === 'responses') {
@@ -79,33 +62,23 @@ export function createOpenAICompatibleProvider(descriptor: ProviderDescriptor, s
         yield* relay(descriptor.id, guard, stream, response, chunk => mapper.accept(chunk), body => mapper.acceptCompletion(body));
         yield* mapper.finish(response.headers.get('content-type'));
       }
-    } catch (error) {
-      throw toProviderError(error, { providerId: descriptor.id, target, guard });
-    } finally {
-      guard.dispose();
-    }
+    });
   }
 
   async function listModels(apiKey: string | undefined, signal?: AbortSignal): Promise<ModelInfo[]> {
     if (!quirks.listModels) return catalogModels(descriptor);
-    const guard = guardFor(signal);
-    try {
+    return requests.run(signal, async guard => {
       const key = resolveKey(descriptor, apiKey);
       const client = await createClient(key, guard);
       // The raw GET, not the SDK's pager: Together answers with a bare array the pager would drop.
       const body = await guard.complete(client.get<unknown>('/models', { signal: guard.signal }));
       return parseOpenAIModelList(body);
-    } catch (error) {
-      throw toProviderError(error, { providerId: descriptor.id, target, guard });
-    } finally {
-      guard.dispose();
-    }
+    });
   }
 
   /** Without a model list the cheapest proof of a key is a one-token answer from the default model. */
-  async function sendOneTokenRequest(apiKey: string | undefined, signal: AbortSignal | undefined): Promise<void> {
-    const guard = guardFor(signal);
-    try {
+  function sendOneTokenRequest(apiKey: string | undefined, signal: AbortSignal | undefined): Promise<void> {
+    return requests.run(signal, async guard => {
       const key = resolveKey(descriptor, apiKey);
       const client = await createClient(key, guard);
       const model = descriptor.defaultModel;
@@ -116,11 +89,7 @@ export function createOpenAICompatibleProvider(descriptor: ProviderDescriptor, s
         const body: JsonBody = { model, messages: [{ role: 'user', content: 'ping' }], [quirks.maxTokensField ?? 'max_tokens']: 1 };
         await guard.complete(client.chat.completions.create(stripFields(body, quirks) as unknown as ChatParams, { signal: guard.signal }));
       }
-    } catch (error) {
-      throw toProviderError(error, { providerId: descriptor.id, target, guard });
-    } finally {
-      guard.dispose();
-    }
+    });
   }
 
   async function verify(apiKey: string | undefined, signal?: AbortSignal): Promise<VerifyResult> {
@@ -132,33 +101,6 @@ export function createOpenAICompatibleProvider(descriptor: ProviderDescriptor, s
   }
 
   return { id: descriptor.id, streamChat, listModels, verify };
-}
-
-/**
- * Feeds SDK events (or, when the server ignored `stream: true` and answered with one JSON object, that
- * object) through the mapper, telling the guard when the first content arrives.
- */
-async function* relay(
-  providerId: string,
-  guard: RequestGuard,
-  stream: AsyncIterable<unknown>,
-  response: Response,
-  accept: (event: unknown) => ChatStreamPart[],
-  acceptWhole: (body: unknown) => ChatStreamPart[],
-): AsyncGenerator<ChatStreamPart, void, undefined> {
-  if (/\bjson\b/i.test(response.headers.get('content-type') ?? '')) {
-    const body: unknown = await guard.connect(response.json() as Promise<unknown>);
-    // Some gateways report failures as a 200 with an error object.
-    if (isRecord(body) && isRecord(body['error'])) throw classifyHttpFailure(providerId, { status: undefined, body });
-    for (const part of acceptWhole(body)) yield part;
-    return;
-  }
-  for await (const event of guard.events(stream)) {
-    for (const part of accept(event)) {
-      if (isContentPart(part)) guard.markContent();
-      yield part;
-    }
-  }
 }
 
 function chatBody(request: ChatRequest, quirks: OpenAICompatibleQuirks): JsonBody {

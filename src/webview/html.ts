@@ -39,6 +39,7 @@ export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.
 <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(webview.cspSource, nonce)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${asset('codicon.css')}">
+<link rel="stylesheet" href="${asset('common.css')}">
 <link rel="stylesheet" href="${asset(`${view}.css`)}">
 <title>${title}</title>
 </head>

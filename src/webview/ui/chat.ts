@@ -5,6 +5,7 @@ import type {
   AttachmentChip, ConversationSummary, ErrorAction, ErrorInfo, ErrorKind, HostToWebview, MessageMeta, ModelChoice,
   TranscriptMessage, WebviewToHost,
 } from '../protocol';
+import { button, h, icon, keepingFocus } from './dom';
 import { codeActionForButton, linkMessage, renderMarkdown } from './markdown';
 import { ScrollPin, StreamingMarkdown } from './streamingMessage';
 import { getState, isWebview, onMessage, post, setState } from './vscodeApi';
@@ -84,55 +85,6 @@ function relativeTime(timestamp: number, now = Date.now()): string {
   const hours = Math.round(minutes / 60);
   if (hours < 24) return `${hours} h ago`;
   return new Date(timestamp).toLocaleDateString();
-}
-
-// ---------- DOM helpers ----------
-
-type Child = Node | string | false | undefined | null;
-
-function h<K extends keyof HTMLElementTagNameMap>(
-  tag: K, attributes: Record<string, string | boolean | undefined> = {}, ...children: Child[]
-): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === undefined || value === false) continue;
-    element.setAttribute(name, value === true ? '' : value);
-  }
-  for (const child of children) if (child !== undefined && child !== null && child !== false) element.append(child);
-  return element;
-}
-
-function icon(name: string, extra = ''): HTMLElement {
-  return h('span', { class: `codicon codicon-${name}${extra ? ` ${extra}` : ''}`, 'aria-hidden': 'true' });
-}
-
-interface ButtonOptions {
-  id?: string;
-  className?: string;
-  text?: string;
-  title?: string;
-  focusKey?: string;
-}
-
-function button(label: string, iconName: string | undefined, onClick: () => void, options: ButtonOptions = {}): HTMLButtonElement {
-  const element = h('button', {
-    type: 'button',
-    id: options.id,
-    class: options.className,
-    title: options.title ?? label,
-    'aria-label': options.text && options.text === label ? undefined : label,
-    'data-focus-key': options.focusKey,
-  }, iconName ? icon(iconName) : undefined, options.text ? h('span', { class: 'button-text' }, options.text) : undefined);
-  element.addEventListener('click', onClick);
-  return element;
-}
-
-/** Re-renders `render` while keeping keyboard focus on the element with the same focus key. */
-function keepingFocus(render: () => void): void {
-  const active = document.activeElement;
-  const key = active instanceof HTMLElement ? active.dataset['focusKey'] : undefined;
-  render();
-  if (key) document.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(key)}"]`)?.focus();
 }
 
 // ---------- the view ----------

@@ -2,6 +2,7 @@
 // and the actions that fix it. It renders `providers/state` and posts `provider/*` intents; keys
 // never reach this view (a card only says whether one is stored).
 import type { KeyState, ProviderAction, ProviderCard, WebviewToHost } from '../protocol';
+import { button, h, icon, keepingFocus } from './dom';
 import { isWebview, onMessage, post } from './vscodeApi';
 
 // ---------- messages to the host (pure, so a test can validate every one) ----------
@@ -43,39 +44,6 @@ export function verifySummary(verify: NonNullable<ProviderCard['verify']>): stri
   return parts.join(' \u00b7 ');
 }
 
-// ---------- DOM helpers ----------
-
-type Child = Node | string | false | undefined | null;
-
-function h<K extends keyof HTMLElementTagNameMap>(
-  tag: K, attributes: Record<string, string | boolean | undefined> = {}, ...children: Child[]
-): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === undefined || value === false) continue;
-    element.setAttribute(name, value === true ? '' : value);
-  }
-  for (const child of children) if (child !== undefined && child !== null && child !== false) element.append(child);
-  return element;
-}
-
-function icon(name: string, extra = ''): HTMLElement {
-  return h('span', { class: `codicon codicon-${name}${extra ? ` ${extra}` : ''}`, 'aria-hidden': 'true' });
-}
-
-function button(text: string, iconName: string | undefined, onClick: () => void, className: string, options: { label?: string; focusKey?: string; disabled?: boolean } = {}): HTMLButtonElement {
-  const element = h('button', {
-    type: 'button',
-    class: className,
-    title: options.label ?? text,
-    'aria-label': options.label,
-    'data-focus-key': options.focusKey,
-    disabled: options.disabled,
-  }, iconName ? icon(iconName) : undefined, text ? h('span', {}, text) : undefined);
-  element.addEventListener('click', onClick);
-  return element;
-}
-
 // ---------- the view ----------
 
 class ProvidersView {
@@ -85,8 +53,8 @@ class ProvidersView {
 
   constructor(root: HTMLElement) {
     const toolbar = h('div', { class: 'toolbar' },
-      button('Verify all', 'checklist', () => post(providerMessages.verifyAll()), 'secondary-button', { label: 'Verify every active provider', focusKey: 'verify-all' }),
-      button('Add endpoint', 'add', () => post(providerMessages.addEndpoint()), 'secondary-button', { label: 'Add an OpenAI-compatible endpoint', focusKey: 'add-endpoint' }));
+      button('Verify every active provider', 'checklist', () => post(providerMessages.verifyAll()), { className: 'secondary-button', text: 'Verify all', focusKey: 'verify-all' }),
+      button('Add an OpenAI-compatible endpoint', 'add', () => post(providerMessages.addEndpoint()), { className: 'secondary-button', text: 'Add endpoint', focusKey: 'add-endpoint' }));
     root.replaceChildren(toolbar, this.list);
     this.render();
   }
@@ -98,16 +66,15 @@ class ProvidersView {
   }
 
   private render(): void {
-    const active = document.activeElement;
-    const focusKey = active instanceof HTMLElement ? active.dataset['focusKey'] : undefined;
-    if (!this.loaded) {
-      this.list.replaceChildren(h('p', { class: 'muted loading' }, icon('loading', 'codicon-modifier-spin'), ' Loading providers\u2026'));
-    } else if (this.cards.length === 0) {
-      this.list.replaceChildren(h('p', { class: 'muted' }, 'No providers. Add an OpenAI-compatible endpoint to get started.'));
-    } else {
-      this.list.replaceChildren(...this.cards.map(card => this.renderCard(card)));
-    }
-    if (focusKey) document.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(focusKey)}"]`)?.focus();
+    keepingFocus(() => {
+      if (!this.loaded) {
+        this.list.replaceChildren(h('p', { class: 'muted loading' }, icon('loading', 'codicon-modifier-spin'), ' Loading providers\u2026'));
+      } else if (this.cards.length === 0) {
+        this.list.replaceChildren(h('p', { class: 'muted' }, 'No providers. Add an OpenAI-compatible endpoint to get started.'));
+      } else {
+        this.list.replaceChildren(...this.cards.map(card => this.renderCard(card)));
+      }
+    });
   }
 
   private renderCard(card: ProviderCard): HTMLElement {
@@ -139,7 +106,7 @@ class ProvidersView {
       h('span', { class: `badge key-badge tone-${badge.tone}`, title: badge.title }, icon(badge.icon), ` ${badge.text}`),
       card.selected
         ? h('span', { class: 'badge selected-badge', title: 'New chats use this provider' }, icon('check'), ' Selected')
-        : button('Use', 'arrow-right', act('select'), 'link-button', { label: `Use ${card.label} for new chats`, focusKey: key('select'), disabled: busy }),
+        : button(`Use ${card.label} for new chats`, 'arrow-right', act('select'), { className: 'link-button', text: 'Use', focusKey: key('select'), disabled: busy }),
       busy ? h('span', { class: 'busy', role: 'status' }, icon('loading', 'codicon-modifier-spin'), card.busy === 'verifying' ? ' Verifying\u2026' : ' Loading models\u2026') : undefined);
 
     const select = h('select', { class: 'model-select', 'aria-label': `${card.label} model`, 'data-focus-key': key('model'), disabled: busy });
@@ -153,18 +120,20 @@ class ProvidersView {
     const model = h('div', { class: 'card-model' },
       h('label', { class: 'field-label' }, 'Model'),
       select,
-      button('', 'refresh', act('refreshModels'), 'icon-button', { label: `Refresh the ${card.label} model list`, focusKey: key('refresh'), disabled: busy }));
+      button(`Refresh the ${card.label} model list`, 'refresh', act('refreshModels'), { className: 'icon-button', focusKey: key('refresh'), disabled: busy }));
 
     const hasKey = card.keyState === 'set' || card.keyState === 'verified' || card.keyState === 'failing';
+    const keyText = hasKey ? 'Replace key' : 'Set key';
+    const small = 'secondary-button small';
     const actions = h('div', { class: 'card-actions' },
       card.keyState !== 'not-needed' || card.custom
-        ? button(hasKey ? 'Replace key' : 'Set key', 'key', act('setKey'), card.keyState === 'missing' && card.keyRequired ? 'primary-button small' : 'secondary-button small', { focusKey: key('setKey'), disabled: busy })
+        ? button(keyText, 'key', act('setKey'), { className: card.keyState === 'missing' && card.keyRequired ? 'primary-button small' : small, text: keyText, focusKey: key('setKey'), disabled: busy })
         : undefined,
-      hasKey ? button('Delete key', 'trash', act('deleteKey'), 'secondary-button small', { label: `Delete the ${card.label} key`, focusKey: key('deleteKey'), disabled: busy }) : undefined,
-      button('Verify', 'pass', act('verify'), 'secondary-button small', { label: `Verify ${card.label}`, focusKey: key('verify'), disabled: busy }),
-      card.custom ? button('Edit', 'edit', act('editEndpoint'), 'secondary-button small', { label: `Edit the ${card.label} endpoint`, focusKey: key('edit'), disabled: busy }) : undefined,
-      card.custom ? button('Remove', 'trash', act('removeEndpoint'), 'secondary-button small', { label: `Remove the ${card.label} endpoint`, focusKey: key('remove'), disabled: busy }) : undefined,
-      card.dashboardUrl ? button('Get a key', 'link-external', act('openDashboard'), 'link-button', { label: `Get a ${card.label} key (opens the provider\u2019s dashboard)`, focusKey: key('dashboard') }) : undefined);
+      hasKey ? button(`Delete the ${card.label} key`, 'trash', act('deleteKey'), { className: small, text: 'Delete key', focusKey: key('deleteKey'), disabled: busy }) : undefined,
+      button(`Verify ${card.label}`, 'pass', act('verify'), { className: small, text: 'Verify', focusKey: key('verify'), disabled: busy }),
+      card.custom ? button(`Edit the ${card.label} endpoint`, 'edit', act('editEndpoint'), { className: small, text: 'Edit', focusKey: key('edit'), disabled: busy }) : undefined,
+      card.custom ? button(`Remove the ${card.label} endpoint`, 'trash', act('removeEndpoint'), { className: small, text: 'Remove', focusKey: key('remove'), disabled: busy }) : undefined,
+      card.dashboardUrl ? button(`Get a ${card.label} key (opens the provider\u2019s dashboard)`, 'link-external', act('openDashboard'), { className: 'link-button', text: 'Get a key', focusKey: key('dashboard') }) : undefined);
 
     return h('article', {
       class: `provider-card${card.selected ? ' selected' : ''}${card.enabled ? '' : ' inactive'}${busy ? ' is-busy' : ''}`,

@@ -2,15 +2,14 @@
 // for the headers, in the middle of the answer, and while the router waits to retry (with its real
 // sleep). Each ends promptly as `aborted`, closes the connection, and sends nothing more.
 import assert from 'node:assert/strict';
-import { loadAnthropic, loadGemini, loadOpenAI } from '../../../src/providers/sdk';
 import type { RouterOutput } from '../../../src/router';
 import type { ChatStreamPart } from '../../../src/providers/types';
 import { isProviderError, type ProviderError } from '../../../src/providers/errors';
-import { FakeProviderServer, loadFixture } from '../../fakes/fakeProviderServer';
+import { loadFixture } from '../../fakes/fakeProviderServer';
 import { collect } from '../providers/providerTestSupport';
 import {
   afterFirstDelta, asStreamOutcome, assertFault, collectRouter, expectDisconnect, faultKey, faultProvider, faultRequest, families, pause,
-  relaxedTimeouts, routerFor, scriptRoute, streamHeaders, textOf, timed, waitUntil, watchUnhandledRejections,
+  relaxedTimeouts, routerFor, scriptRoute, streamHeaders, textOf, timed, useFaultServer, waitUntil, watchUnhandledRejections,
 } from './faultSupport';
 
 const ask = { messages: [{ role: 'user' as const, content: 'Hello' }] };
@@ -18,13 +17,7 @@ const ask = { messages: [{ role: 'user' as const, content: 'Hello' }] };
 describe('faults: cancellation in every phase', function () {
   this.timeout(5000);
   watchUnhandledRejections();
-  const server = new FakeProviderServer();
-  before(async function () {
-    await server.start();
-    await Promise.all([loadOpenAI(), loadAnthropic(), loadGemini()]);
-  });
-  after(() => server.stop());
-  afterEach(() => server.reset());
+  const server = useFaultServer();
 
   for (const family of families) {
     describe(family.name, function () {

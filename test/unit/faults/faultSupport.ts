@@ -12,8 +12,9 @@ import { ProviderError, isProviderError } from '../../../src/providers/errors';
 import type { CreateProviderOptions } from '../../../src/providers/index';
 import type { ProviderDescriptor } from '../../../src/providers/registry';
 import type { ChatStreamPart, TimeoutOptions } from '../../../src/providers/types';
+import { loadAnthropic, loadGemini, loadOpenAI } from '../../../src/providers/sdk';
 import { Router, defaultRetryPolicy, type RetryPolicy, type RouterDependencies, type RouterOutput } from '../../../src/router';
-import type { FakeProviderServer, RecordedRequest } from '../../fakes/fakeProviderServer';
+import { FakeProviderServer, type RecordedRequest } from '../../fakes/fakeProviderServer';
 import { assertNoKeyLeak, assertProviderError, builtIn, providerFor, type StreamOutcome } from '../providers/providerTestSupport';
 
 /**
@@ -174,6 +175,21 @@ const gemini: FaultFamily = {
 export const families: readonly FaultFamily[] = [openai, anthropic, gemini];
 
 export const streamHeaders = { 'content-type': sse };
+
+/**
+ * The fake server for a fault suite: started before it, together with loading the three SDKs so that
+ * timing checks measure the guard rather than module loading; reset after each test, stopped after it.
+ */
+export function useFaultServer(): FakeProviderServer {
+  const server = new FakeProviderServer();
+  before(async function () {
+    await server.start();
+    await Promise.all([loadOpenAI(), loadAnthropic(), loadGemini()]);
+  });
+  after(() => server.stop());
+  afterEach(() => server.reset());
+  return server;
+}
 
 /** Small limits: every stall in this suite must end within a fraction of a second. */
 export const guardTimeouts: TimeoutOptions = { connectMs: 300, firstTokenMs: 300, idleMs: 300 };

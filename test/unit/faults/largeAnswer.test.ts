@@ -3,10 +3,8 @@
 // arrive complete, in order and unaltered (length and SHA-256), in reasonable time.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { loadAnthropic, loadGemini, loadOpenAI } from '../../../src/providers/sdk';
-import { FakeProviderServer } from '../../fakes/fakeProviderServer';
 import { collect, seededRandom } from '../providers/providerTestSupport';
-import { faultKey, faultProvider, faultRequest, families, relaxedTimeouts, streamHeaders, watchUnhandledRejections } from './faultSupport';
+import { faultKey, faultProvider, faultRequest, families, relaxedTimeouts, streamHeaders, useFaultServer, watchUnhandledRejections } from './faultSupport';
 
 const targetLength = 5 * 1024 * 1024;
 
@@ -34,17 +32,10 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
 describe('faults: a 5 MB answer', function () {
   this.timeout(5000);
   watchUnhandledRejections();
-  const server = new FakeProviderServer();
+  const server = useFaultServer();
   const deltas = generateDeltas(5);
   const expected = deltas.join('');
   const expectedHash = sha256(expected);
-
-  before(async function () {
-    await server.start();
-    await Promise.all([loadOpenAI(), loadAnthropic(), loadGemini()]);
-  });
-  after(() => server.stop());
-  afterEach(() => server.reset());
 
   it('the generated answer is 5 MB of text in many deltas', function () {
     assert.equal(expected.length, targetLength);

@@ -3,7 +3,7 @@
 // asserted without spending them; the server's request log proves how many attempts were made.
 import assert from 'node:assert/strict';
 import type { RouterOutput } from '../../../src/router';
-import { FakeProviderServer } from '../../fakes/fakeProviderServer';
+import { useFakeProviderServer } from '../providers/providerTestSupport';
 import {
   asStreamOutcome, assertFault, collectRouter, families, pause, relaxedTimeouts, routerFor, scriptRoute, streamResponse, textOf,
   watchUnhandledRejections, type FaultFamily, type WireResponse,
@@ -58,10 +58,7 @@ const retries = (outputs: RouterOutput[]) => outputs.filter((output): output is 
 describe('faults: rate limits, quotas and error storms through the router', function () {
   this.timeout(5000);
   watchUnhandledRejections();
-  const server = new FakeProviderServer();
-  before(() => server.start());
-  after(() => server.stop());
-  afterEach(() => server.reset());
+  const server = useFakeProviderServer();
 
   for (const family of families) {
     describe(family.name, function () {

@@ -3,25 +3,17 @@
 // text whose bytes are split or invalid. Each ends in the right ProviderError with the text seen so
 // far, or in exactly the right answer; none hangs.
 import assert from 'node:assert/strict';
-import { loadAnthropic, loadGemini, loadOpenAI } from '../../../src/providers/sdk';
-import { FakeProviderServer, loadFixture, type ProviderFixture } from '../../fakes/fakeProviderServer';
+import { loadFixture, type ProviderFixture } from '../../fakes/fakeProviderServer';
 import { collect, summarize } from '../providers/providerTestSupport';
 import {
   afterFirstDelta, asStreamOutcome, assertFault, collectRouter, expectDisconnect, faultKey, faultProvider, faultRequest, families, guardTimeouts,
-  relaxedTimeouts, routerFor, scriptRoute, streamHeaders, textOf, timed, watchUnhandledRejections,
+  relaxedTimeouts, routerFor, scriptRoute, streamHeaders, textOf, timed, useFaultServer, watchUnhandledRejections,
 } from './faultSupport';
 
 describe('faults: inside the stream', function () {
   this.timeout(5000);
   watchUnhandledRejections();
-  const server = new FakeProviderServer();
-  before(async function () {
-    await server.start();
-    // Load the SDKs up front so the timing checks below measure the guard, not module loading.
-    await Promise.all([loadOpenAI(), loadAnthropic(), loadGemini()]);
-  });
-  after(() => server.stop());
-  afterEach(() => server.reset());
+  const server = useFaultServer();
 
   for (const family of families) {
     describe(family.name, function () {

@@ -4,26 +4,23 @@
 import assert from 'node:assert/strict';
 import { createProvider } from '../../../src/providers/index';
 import { networkErrorFrom } from '../../../src/providers/transportErrors';
-import { loadAnthropic, loadGemini, loadOpenAI } from '../../../src/providers/sdk';
 import { FakeProviderServer } from '../../fakes/fakeProviderServer';
 import { basePath, collect } from '../providers/providerTestSupport';
-import { assertFault, collectRouter, asStreamOutcome, faultKey, faultRequest, families, relaxedTimeouts, routerFor, timed, watchUnhandledRejections } from './faultSupport';
+import {
+  assertFault, collectRouter, asStreamOutcome, faultKey, faultRequest, families, relaxedTimeouts, routerFor, timed, useFaultServer, watchUnhandledRejections,
+} from './faultSupport';
 
 describe('faults: transport', function () {
   this.timeout(5000);
   watchUnhandledRejections();
-  const server = new FakeProviderServer();
+  const server = useFaultServer();
   let closedUrl: string;
 
   before(async function () {
-    await server.start();
     const closed = await new FakeProviderServer().start();
     closedUrl = closed.url;
     await closed.stop();
-    await Promise.all([loadOpenAI(), loadAnthropic(), loadGemini()]);
   });
-  after(() => server.stop());
-  afterEach(() => server.reset());
 
   for (const family of families) {
     describe(family.name, function () {

@@ -1,12 +1,13 @@
 // The Anthropic adapter against recorded Messages API transcripts.
 import assert from 'node:assert/strict';
-import { FakeProviderServer, loadFixture, type ProviderFixture, type ReplayOptions } from '../../fakes/fakeProviderServer';
+import { loadFixture, type ProviderFixture, type ReplayOptions } from '../../fakes/fakeProviderServer';
 import { leadingUserTurn } from '../../../src/providers/anthropicPrompt';
 import { defaultAnthropicMaxTokens } from '../../../src/providers/anthropic';
 import type { Usage } from '../../../src/providers/types';
 import {
-  assertNoKeyLeak, assertProviderError, builtIn, chatRequest, collect, jsonEvents, providerFor, randomOffsets, record, seeds, signal,
-  summarize, testKey, type StreamSummary,
+  assertHttpError, assertProviderError, assertRecordedAnswer, assertVerifyRejectsBadAndMissingKeys, builtIn, captureRequest, chatRequest,
+  collect, itSplitsAtRandomOffsets, jsonEvents, providerFor, randomOffsets, record, seeds, signal, summarize, testKey, useFakeProviderServer,
+  type HttpErrorCase, type StreamSummary,
 } from './providerTestSupport';
 
 const anthropic = builtIn('anthropic');
@@ -48,10 +49,7 @@ function expectedMessages(fixture: ProviderFixture): Omit<StreamSummary, 'shape'
 }
 
 describe('Anthropic adapter', function () {
-  const server = new FakeProviderServer();
-  before(() => server.start());
-  after(() => server.stop());
-  afterEach(() => server.reset());
+  const server = useFakeProviderServer();
 
   async function replay(fixtureName: string, options: ReplayOptions = {}, request = chatRequest()) {
     const fixture = loadFixture(fixtureName);
@@ -73,28 +71,9 @@ describe('Anthropic adapter', function () {
   for (const testCase of successes) {
     it(`${testCase.fixture}: exactly the recorded text, thinking, usage and stop reason`, async function () {
       const { fixture, outcome } = await replay(testCase.fixture);
-      assert.equal(outcome.error, undefined, outcome.error?.message);
-      const summary = summarize(outcome.parts);
-      const expected = expectedMessages(fixture);
-      assert.equal(summary.text, expected.text);
-      assert.equal(summary.reasoning, expected.reasoning);
-      assert.deepEqual(summary.usage, expected.usage);
-      assert.deepEqual(summary.finish, expected.finish);
-      for (const [field, value] of Object.entries(testCase.known ?? {})) assert.deepEqual(summary[field as keyof StreamSummary], value, field);
-      assert.deepEqual(summary.shape.slice(-2), ['usage', 'finish']);
+      assertRecordedAnswer(outcome, expectedMessages(fixture), testCase.known);
     });
-
-    if (typeof loadFixture(testCase.fixture).body === 'string') {
-      it(`${testCase.fixture}: the same result when split at random byte offsets`, async function () {
-        const whole = summarize((await replay(testCase.fixture)).outcome.parts);
-        const length = Buffer.byteLength(loadFixture(testCase.fixture).body as string);
-        for (const seed of seeds) {
-          const { outcome } = await replay(testCase.fixture, { splitAt: randomOffsets(length, seed), delayMs: 1 });
-          assert.equal(outcome.error, undefined, `seed ${seed}: ${outcome.error?.message}`);
-          assert.deepEqual(summarize(outcome.parts), whole, `seed ${seed}`);
-        }
-      });
-    }
+    itSplitsAtRandomOffsets(testCase.fixture, options => replay(testCase.fixture, options));
   }
 
   it('cache reads and writes are counted: the whole prompt as input, the reads as cached', async function () {
@@ -124,7 +103,7 @@ describe('Anthropic adapter', function () {
   });
 
   describe('HTTP errors', function () {
-    const cases: { fixture: string; kind: string; retryable?: boolean; retryAfterMs?: number; message?: RegExp }[] = [
+    const cases: HttpErrorCase[] = [
       { fixture: 'anthropic/error-400-invalid-request.json', kind: 'bad-request', message: /effort level 'xhigh'/ },
       { fixture: 'anthropic/error-400-prompt-too-long.json', kind: 'context-length', retryable: false, message: /prompt is too long/ },
       { fixture: 'anthropic/error-401-authentication.json', kind: 'auth', retryable: false, message: /invalid x-api-key/ },
@@ -135,11 +114,7 @@ describe('Anthropic adapter', function () {
     for (const testCase of cases) {
       it(`${testCase.fixture} → ${testCase.kind}`, async function () {
         const { fixture, outcome } = await replay(testCase.fixture);
-        const error = assertProviderError(outcome, testCase.kind as never);
-        assert.equal(error.status, fixture.status);
-        if (testCase.retryable !== undefined) assert.equal(error.retryable, testCase.retryable);
-        if (testCase.retryAfterMs !== undefined) assert.equal(error.retryAfterMs, testCase.retryAfterMs);
-        if (testCase.message) assert.match(error.message, testCase.message);
+        assertHttpError(outcome, fixture, testCase);
         assert.equal(server.requests.length, 1, 'the SDK must not retry');
       });
     }
@@ -154,14 +129,8 @@ describe('Anthropic adapter', function () {
   });
 
   describe('request shape', function () {
-    async function capture(request = chatRequest()) {
-      server.replay('POST', messagesPath, loadFixture('anthropic/messages-stream-text-ping-ratelimit-headers.json'));
-      const outcome = await collect(providerFor(server, anthropic).streamChat(request, testKey, signal()));
-      assert.equal(outcome.error, undefined, outcome.error?.message);
-      const sent = server.requests[0];
-      assert.ok(sent);
-      return { sent, body: JSON.parse(sent.body) as Record<string, unknown> };
-    }
+    const capture = (request = chatRequest()) =>
+      captureRequest(server, messagesPath, 'anthropic/messages-stream-text-ping-ratelimit-headers.json', providerFor(server, anthropic), request);
 
     it('posts to /v1/messages with the system prompt as `system`, stream on, and the key as the SDK sends it', async function () {
       const { sent, body } = await capture(chatRequest({ model: 'claude-haiku-4-5', system: 'Be brief.', temperature: 0.3 }));
@@ -247,16 +216,7 @@ describe('Anthropic adapter', function () {
       serveModels();
       const ok = await providerFor(server, anthropic).verify(testKey);
       assert.deepEqual([ok.ok, ok.modelCount], [true, 1]);
-      server.reset();
-      server.replay('GET', '/v1/models', loadFixture('anthropic/error-401-authentication.json'));
-      const bad = await providerFor(server, anthropic).verify(testKey);
-      assert.equal(bad.ok, false);
-      assert.equal(bad.error?.kind, 'auth');
-      assertNoKeyLeak(bad.error);
-      server.reset();
-      const missing = await providerFor(server, anthropic).verify(undefined);
-      assert.equal(missing.error?.kind, 'missing-key');
-      assert.equal(server.requests.length, 0);
+      await assertVerifyRejectsBadAndMissingKeys(server, anthropic, '/v1/models', 'anthropic/error-401-authentication.json');
     });
 
     it('verify with no credit (spend limit) is quota', async function () {

@@ -1,11 +1,12 @@
 // The Gemini adapter against recorded Generative Language API transcripts.
 import assert from 'node:assert/strict';
-import { FakeProviderServer, loadFixture, type ProviderFixture, type ReplayOptions } from '../../fakes/fakeProviderServer';
+import { loadFixture, type ProviderFixture, type ReplayOptions } from '../../fakes/fakeProviderServer';
 import { leadingGeminiUserTurn } from '../../../src/providers/geminiPrompt';
 import type { Usage } from '../../../src/providers/types';
 import {
-  assertNoKeyLeak, assertProviderError, builtIn, chatRequest, collect, jsonEvents, providerFor, randomOffsets, record, seeds, signal,
-  summarize, testKey, type StreamSummary,
+  assertHttpError, assertProviderError, assertRecordedAnswer, assertVerifyRejectsBadAndMissingKeys, builtIn, captureRequest, chatRequest,
+  collect, itSplitsAtRandomOffsets, jsonEvents, providerFor, record, signal, summarize, testKey, useFakeProviderServer,
+  type HttpErrorCase, type StreamSummary,
 } from './providerTestSupport';
 
 const gemini = builtIn('gemini');
@@ -40,10 +41,7 @@ function expectedGemini(fixture: ProviderFixture): Omit<StreamSummary, 'shape'> 
 }
 
 describe('Gemini adapter', function () {
-  const server = new FakeProviderServer();
-  before(() => server.start());
-  after(() => server.stop());
-  afterEach(() => server.reset());
+  const server = useFakeProviderServer();
 
   async function replay(fixtureName: string, options: ReplayOptions = {}, request = chatRequest({ model: 'gemini-2.5-flash' })) {
     const fixture = loadFixture(fixtureName);
@@ -66,28 +64,9 @@ describe('Gemini adapter', function () {
   for (const testCase of successes) {
     it(`${testCase.fixture}: exactly the recorded text, thoughts, usage and finish`, async function () {
       const { fixture, outcome } = await replay(testCase.fixture);
-      assert.equal(outcome.error, undefined, outcome.error?.message);
-      const summary = summarize(outcome.parts);
-      const expected = expectedGemini(fixture);
-      assert.equal(summary.text, expected.text);
-      assert.equal(summary.reasoning, expected.reasoning);
-      assert.deepEqual(summary.usage, expected.usage);
-      assert.deepEqual(summary.finish, expected.finish);
-      for (const [field, value] of Object.entries(testCase.known ?? {})) assert.deepEqual(summary[field as keyof StreamSummary], value, field);
-      assert.deepEqual(summary.shape.slice(-2), ['usage', 'finish']);
+      assertRecordedAnswer(outcome, expectedGemini(fixture), testCase.known);
     });
-
-    if (typeof loadFixture(testCase.fixture).body === 'string') {
-      it(`${testCase.fixture}: the same result when split at random byte offsets`, async function () {
-        const whole = summarize((await replay(testCase.fixture)).outcome.parts);
-        const length = Buffer.byteLength(loadFixture(testCase.fixture).body as string);
-        for (const seed of seeds) {
-          const { outcome } = await replay(testCase.fixture, { splitAt: randomOffsets(length, seed), delayMs: 1 });
-          assert.equal(outcome.error, undefined, `seed ${seed}: ${outcome.error?.message}`);
-          assert.deepEqual(summarize(outcome.parts), whole, `seed ${seed}`);
-        }
-      });
-    }
+    itSplitsAtRandomOffsets(testCase.fixture, options => replay(testCase.fixture, options));
   }
 
   it('thought parts become reasoning, and thoughtsTokenCount becomes reasoningTokens', async function () {
@@ -121,7 +100,7 @@ describe('Gemini adapter', function () {
   });
 
   describe('HTTP errors', function () {
-    const cases: { fixture: string; kind: string; retryable?: boolean; retryAfterMs?: number; message?: RegExp }[] = [
+    const cases: HttpErrorCase[] = [
       { fixture: 'gemini/error-400-api-key-invalid.json', kind: 'auth', message: /API key not valid/ },
       { fixture: 'gemini/error-400-input-token-limit.json', kind: 'context-length', message: /input token count/ },
       { fixture: 'gemini/error-403-missing-api-key.json', kind: 'auth', message: /unregistered callers/ },
@@ -132,11 +111,7 @@ describe('Gemini adapter', function () {
     for (const testCase of cases) {
       it(`${testCase.fixture} → ${testCase.kind}`, async function () {
         const { fixture, outcome } = await replay(testCase.fixture);
-        const error = assertProviderError(outcome, testCase.kind as never);
-        assert.equal(error.status, fixture.status);
-        if (testCase.retryable !== undefined) assert.equal(error.retryable, testCase.retryable);
-        if (testCase.retryAfterMs !== undefined) assert.equal(error.retryAfterMs, testCase.retryAfterMs);
-        if (testCase.message) assert.match(error.message, testCase.message);
+        assertHttpError(outcome, fixture, testCase);
         assert.equal(server.requests.length, 1);
       });
     }
@@ -151,14 +126,8 @@ describe('Gemini adapter', function () {
   });
 
   describe('request shape', function () {
-    async function capture(request = chatRequest({ model: 'gemini-2.5-flash' })) {
-      server.replay('POST', streamPath, loadFixture('gemini/streamGenerateContent-sse-text.json'));
-      const outcome = await collect(providerFor(server, gemini).streamChat(request, testKey, signal()));
-      assert.equal(outcome.error, undefined, outcome.error?.message);
-      const sent = server.requests[0];
-      assert.ok(sent);
-      return { sent, body: JSON.parse(sent.body) as Record<string, unknown> };
-    }
+    const capture = (request = chatRequest({ model: 'gemini-2.5-flash' })) =>
+      captureRequest(server, streamPath, 'gemini/streamGenerateContent-sse-text.json', providerFor(server, gemini), request);
 
     it('the model is in the path, the key only in x-goog-api-key, never ?key=', async function () {
       const { sent } = await capture();
@@ -261,16 +230,7 @@ describe('Gemini adapter', function () {
       const ok = await providerFor(server, gemini).verify(testKey);
       assert.equal(ok.ok, true, ok.error?.message);
       assert.equal(ok.modelCount, (record(fixture.body)['models'] as unknown[]).map(record).filter(model => (model['supportedGenerationMethods'] as string[]).includes('generateContent')).length);
-      server.reset();
-      server.replay('GET', listPath, loadFixture('gemini/error-400-api-key-invalid.json'));
-      const bad = await providerFor(server, gemini).verify(testKey);
-      assert.equal(bad.ok, false);
-      assert.equal(bad.error?.kind, 'auth');
-      assertNoKeyLeak(bad.error);
-      server.reset();
-      const missing = await providerFor(server, gemini).verify(undefined);
-      assert.equal(missing.error?.kind, 'missing-key');
-      assert.equal(server.requests.length, 0);
+      await assertVerifyRejectsBadAndMissingKeys(server, gemini, listPath, 'gemini/error-400-api-key-invalid.json');
     });
   });
 });

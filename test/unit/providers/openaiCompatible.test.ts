@@ -2,12 +2,13 @@
 // text, reasoning, usage and finish reasons are derived from each fixture by an independent reading
 // of its chunks (expectedChat below), plus a few values checked by hand.
 import assert from 'node:assert/strict';
-import { FakeProviderServer, loadFixture, type ProviderFixture } from '../../fakes/fakeProviderServer';
+import { loadFixture, type FakeProviderServer, type ProviderFixture } from '../../fakes/fakeProviderServer';
 import type { ProviderDescriptor } from '../../../src/providers/registry';
 import type { Usage } from '../../../src/providers/types';
 import {
-  assertNoKeyLeak, assertProviderError, basePath, builtIn, chatRequest, collect, customEndpoint, jsonEvents, providerFor,
-  randomOffsets, record, seeds, signal, summarize, testKey, withQuirks, type StreamSummary,
+  assertHttpError, assertNoKeyLeak, assertProviderError, basePath, builtIn, captureRequest, chatRequest, collect, customEndpoint,
+  itSplitsAtRandomOffsets, jsonEvents, providerFor, record, signal, summarize, testKey, useFakeProviderServer, withQuirks,
+  type HttpErrorCase, type StreamSummary,
 } from './providerTestSupport';
 
 const perplexityChat = withQuirks(builtIn('perplexity'), { api: 'chat' });
@@ -121,10 +122,7 @@ function expectedResponses(fixture: ProviderFixture): Omit<StreamSummary, 'shape
 }
 
 describe('OpenAI-compatible adapter', function () {
-  const server = new FakeProviderServer();
-  before(() => server.start());
-  after(() => server.stop());
-  afterEach(() => server.reset());
+  const server = useFakeProviderServer();
 
   async function replay(testCase: { fixture: string; descriptor: ProviderDescriptor }, options: Parameters<FakeProviderServer['replay']>[3] = {}) {
     const fixture = loadFixture(testCase.fixture);
@@ -153,17 +151,7 @@ describe('OpenAI-compatible adapter', function () {
         assert.equal(outcome.parts[outcome.parts.length - 1]?.type, 'finish');
       });
 
-      if (typeof loadFixture(testCase.fixture).body === 'string') {
-        it(`${testCase.fixture}: the same result when split at random byte offsets`, async function () {
-          const whole = summarize((await replay(testCase)).outcome.parts);
-          const length = Buffer.byteLength(loadFixture(testCase.fixture).body as string);
-          for (const seed of seeds) {
-            const { outcome } = await replay(testCase, { splitAt: randomOffsets(length, seed), delayMs: 1 });
-            assert.equal(outcome.error, undefined, `seed ${seed}: ${outcome.error?.message}`);
-            assert.deepEqual(summarize(outcome.parts), whole, `seed ${seed}`);
-          }
-        });
-      }
+      itSplitsAtRandomOffsets(testCase.fixture, options => replay(testCase, options));
     }
 
     it('reasoning from a reasoning model is reported apart from the answer (DeepSeek)', async function () {
@@ -234,7 +222,7 @@ describe('OpenAI-compatible adapter', function () {
   });
 
   describe('HTTP errors', function () {
-    const cases: { fixture: string; descriptor: ProviderDescriptor; kind: string; retryable?: boolean; retryAfterMs?: number; message?: RegExp }[] = [
+    const cases: (HttpErrorCase & { descriptor: ProviderDescriptor })[] = [
       { fixture: 'openai/error-400-context-length-exceeded.json', descriptor: builtIn('openai'), kind: 'context-length', retryable: false },
       { fixture: 'openai/error-400-model-not-found-responses.json', descriptor: openaiResponses, kind: 'model-not-found' },
       { fixture: 'openai/error-400-unsupported-parameter-max-tokens.json', descriptor: builtIn('openai'), kind: 'bad-request', message: /max_completion_tokens/ },
@@ -266,13 +254,9 @@ describe('OpenAI-compatible adapter', function () {
     for (const testCase of cases) {
       it(`${testCase.fixture} → ${testCase.kind}`, async function () {
         const { fixture, outcome } = await replay(testCase);
-        const error = assertProviderError(outcome, testCase.kind as never);
-        assert.equal(error.status, fixture.status);
+        const error = assertHttpError(outcome, fixture, testCase);
         assert.equal(error.providerId, testCase.descriptor.id);
         assert.equal(outcome.parts.length, 0);
-        if (testCase.retryable !== undefined) assert.equal(error.retryable, testCase.retryable);
-        if (testCase.retryAfterMs !== undefined) assert.equal(error.retryAfterMs, testCase.retryAfterMs);
-        if (testCase.message) assert.match(error.message, testCase.message);
         assert.equal(server.requests.length, 1, 'no retries inside the adapter');
       });
     }
@@ -312,14 +296,8 @@ describe('OpenAI-compatible adapter', function () {
   });
 
   describe('request shape', function () {
-    async function capture(descriptor: ProviderDescriptor, request = chatRequest(), key: string | undefined = testKey, headers?: Record<string, string>) {
-      server.replay('POST', endpointPath(descriptor), loadFixture('openai/chat-stream-text-after-tool-result-include-usage.json'));
-      const outcome = await collect(providerFor(server, descriptor, headers ? { headers } : {}).streamChat(request, key, signal()));
-      assert.equal(outcome.error, undefined, outcome.error?.message);
-      const sent = server.requests[0];
-      assert.ok(sent);
-      return { sent, body: JSON.parse(sent.body) as Record<string, unknown> };
-    }
+    const capture = (descriptor: ProviderDescriptor, request = chatRequest(), key: string | undefined = testKey, headers?: Record<string, string>) =>
+      captureRequest(server, endpointPath(descriptor), 'openai/chat-stream-text-after-tool-result-include-usage.json', providerFor(server, descriptor, headers ? { headers } : {}), request, key);
 
     it('OpenAI: path, bearer key, system message first, stream_options, max_completion_tokens', async function () {
       const { sent, body } = await capture(builtIn('openai'), chatRequest({ model: 'gpt-5-mini', system: 'Be brief.', maxOutputTokens: 99, temperature: 0.5, messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello' }, { role: 'user', content: 'Again' }] }));

@@ -1,16 +1,26 @@
-// Shared helpers for the provider adapter tests: a distinctive fake key, stream collection, seeded
-// byte-offset splitting, and the key-leak assertion every error test runs.
+// Shared helpers for the provider adapter tests: a distinctive fake key, the fake server's life
+// cycle, stream collection, seeded byte-offset splitting, the key-leak assertion every error test
+// runs, and the checks every adapter's recorded answers and recorded HTTP errors go through.
 import assert from 'node:assert/strict';
 import { ProviderError, isProviderError } from '../../../src/providers/errors';
 import { createProvider, type CreateProviderOptions } from '../../../src/providers/index';
 import { builtInProviders, describeCustomEndpoint, type ProviderDescriptor, type OpenAICompatibleQuirks } from '../../../src/providers/registry';
 import type { ChatRequest, ChatStreamPart, Provider, Usage } from '../../../src/providers/types';
-import type { FakeProviderServer } from '../../fakes/fakeProviderServer';
+import { FakeProviderServer, loadFixture, type ProviderFixture, type ReplayOptions } from '../../fakes/fakeProviderServer';
 
 /** Distinctive so that any leak into a message, log or JSON is caught by a plain substring search. */
 export const testKey = 'sk-test-SECRET-123456789';
 
 export const seeds = [1, 7, 42];
+
+/** A fake provider server for the enclosing describe: started before it, reset after each test, stopped after it. */
+export function useFakeProviderServer(): FakeProviderServer {
+  const server = new FakeProviderServer();
+  before(() => server.start());
+  after(() => server.stop());
+  afterEach(() => server.reset());
+  return server;
+}
 
 export interface StreamOutcome {
   parts: ChatStreamPart[];
@@ -92,6 +102,53 @@ export function assertProviderError(outcome: StreamOutcome, kind: ProviderError[
   return outcome.error;
 }
 
+/**
+ * A recorded answer came through exactly: no error; the text, reasoning, usage and finish an
+ * independent reading of the transcript expects, and any values the test case knows; usage, then finish, last.
+ */
+export function assertRecordedAnswer(outcome: StreamOutcome, expected: Omit<StreamSummary, 'shape'>, known: Partial<StreamSummary> = {}): void {
+  assert.equal(outcome.error, undefined, outcome.error?.message);
+  const summary = summarize(outcome.parts);
+  assert.equal(summary.text, expected.text);
+  assert.equal(summary.reasoning, expected.reasoning);
+  assert.deepEqual(summary.usage, expected.usage);
+  assert.deepEqual(summary.finish, expected.finish);
+  for (const [field, value] of Object.entries(known)) assert.deepEqual(summary[field as keyof StreamSummary], value, field);
+  assert.deepEqual(summary.shape.slice(-2), ['usage', 'finish']);
+}
+
+/** For a recorded stream (not a whole JSON body): the same result when the body arrives split at random byte offsets. */
+export function itSplitsAtRandomOffsets(fixtureName: string, replay: (options: ReplayOptions) => Promise<{ outcome: StreamOutcome }>): void {
+  if (typeof loadFixture(fixtureName).body !== 'string') return;
+  it(`${fixtureName}: the same result when split at random byte offsets`, async function () {
+    const whole = summarize((await replay({})).outcome.parts);
+    const length = Buffer.byteLength(loadFixture(fixtureName).body as string);
+    for (const seed of seeds) {
+      const { outcome } = await replay({ splitAt: randomOffsets(length, seed), delayMs: 1 });
+      assert.equal(outcome.error, undefined, `seed ${seed}: ${outcome.error?.message}`);
+      assert.deepEqual(summarize(outcome.parts), whole, `seed ${seed}`);
+    }
+  });
+}
+
+export interface HttpErrorCase {
+  fixture: string;
+  kind: string;
+  retryable?: boolean;
+  retryAfterMs?: number;
+  message?: RegExp;
+}
+
+/** A recorded HTTP error became the case's kind with the recorded status, and the retryability, delay and message the case names. */
+export function assertHttpError(outcome: StreamOutcome, fixture: ProviderFixture, testCase: HttpErrorCase): ProviderError {
+  const error = assertProviderError(outcome, testCase.kind as ProviderError['kind']);
+  assert.equal(error.status, fixture.status);
+  if (testCase.retryable !== undefined) assert.equal(error.retryable, testCase.retryable);
+  if (testCase.retryAfterMs !== undefined) assert.equal(error.retryAfterMs, testCase.retryAfterMs);
+  if (testCase.message) assert.match(error.message, testCase.message);
+  return error;
+}
+
 export function builtIn(id: string): ProviderDescriptor {
   const descriptor = builtInProviders.find(provider => provider.id === id);
   if (!descriptor) throw new Error(`no built-in provider ${id}`);
@@ -118,6 +175,30 @@ export function providerFor(server: FakeProviderServer, descriptor: ProviderDesc
 
 export function chatRequest(overrides: Partial<ChatRequest> = {}): ChatRequest {
   return { model: 'test-model', messages: [{ role: 'user', content: 'Hello' }], ...overrides };
+}
+
+/** Streams `request` against a recorded answer served at `path`; returns the request the adapter sent and its JSON body. */
+export async function captureRequest(server: FakeProviderServer, path: string | RegExp, fixtureName: string, provider: Provider, request: ChatRequest, key: string | undefined = testKey) {
+  server.replay('POST', path, loadFixture(fixtureName));
+  const outcome = await collect(provider.streamChat(request, key, signal()));
+  assert.equal(outcome.error, undefined, outcome.error?.message);
+  const sent = server.requests[0];
+  assert.ok(sent);
+  return { sent, body: JSON.parse(sent.body) as Record<string, unknown> };
+}
+
+/** After a good verify: a rejected key (`authErrorFixture` served at `path`) is `auth` and leaks no key; no key at all is `missing-key` and sends nothing. */
+export async function assertVerifyRejectsBadAndMissingKeys(server: FakeProviderServer, descriptor: ProviderDescriptor, path: string | RegExp, authErrorFixture: string): Promise<void> {
+  server.reset();
+  server.replay('GET', path, loadFixture(authErrorFixture));
+  const bad = await providerFor(server, descriptor).verify(testKey);
+  assert.equal(bad.ok, false);
+  assert.equal(bad.error?.kind, 'auth');
+  assertNoKeyLeak(bad.error);
+  server.reset();
+  const missing = await providerFor(server, descriptor).verify(undefined);
+  assert.equal(missing.error?.kind, 'missing-key');
+  assert.equal(server.requests.length, 0);
 }
 
 /** Server-sent events of a body: `{ event, data }` per block, comments skipped, CRLF tolerated. */

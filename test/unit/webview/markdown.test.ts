@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { JSDOM } from 'jsdom';
 import { codeActionForButton, linkMessage, renderMarkdown, safeHref } from '../../../src/webview/ui/markdown';
+import { useDom } from './domSupport';
 
 function parse(html: string): HTMLElement {
   const container = document.createElement('div');
@@ -22,23 +22,6 @@ function assertNothingFetchable(root: HTMLElement): void {
   for (const tag of ['img', 'script', 'iframe', 'object', 'embed', 'form', 'style', 'link', 'svg', 'video', 'audio', 'source', 'picture', 'input', 'meta', 'base', 'button']) {
     assert.equal(root.querySelector(`:scope ${tag}:not(.code-action)`), null, `<${tag}> survived`);
   }
-}
-
-/** A jsdom window as `window`/`document` for this suite only, so other suites still see plain Node. */
-function useDom(): void {
-  let installed = false;
-  before(() => {
-    if ('document' in globalThis) return;
-    const { window } = new JSDOM('<!doctype html><html><body></body></html>');
-    Object.assign(globalThis, { window, document: window.document });
-    installed = true;
-  });
-  after(() => {
-    if (!installed) return;
-    const globals = globalThis as Record<string, unknown>;
-    delete globals['window'];
-    delete globals['document'];
-  });
 }
 
 describe('webview markdown renderer', () => {

@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { JSDOM } from 'jsdom';
 import type { ErrorAction, ErrorInfo, ErrorKind, ProviderAction, ProviderCard, WebviewToHost } from '../../../src/webview/protocol';
 import { parseWebviewMessage } from '../../../src/webview/protocol';
 import { chatMessages, errorActionMessage, errorActions, formatMeta, maxPromptLength, setupMessage } from '../../../src/webview/ui/chat';
 import { codeActionForButton, codeActionMessage, linkMessage, renderMarkdown } from '../../../src/webview/ui/markdown';
 import { modelOptions, providerMessages, verifySummary } from '../../../src/webview/ui/providers';
+import { useDom } from './domSupport';
 
 const allKinds: ErrorKind[] = [
   'auth', 'permission', 'quota', 'rate-limit', 'context-length', 'model-not-found', 'bad-request', 'server', 'overloaded',
@@ -19,23 +19,6 @@ function assertValid(message: WebviewToHost): void {
   assert.ok(result.ok, `${JSON.stringify(message).slice(0, 200)} rejected: ${result.ok ? '' : result.reason}`);
   // What crosses postMessage is a structured clone: undefined-valued fields must not sneak in.
   assert.deepEqual(parseWebviewMessage(JSON.parse(JSON.stringify(message)) as unknown).ok, true);
-}
-
-/** A jsdom window as `window`/`document` for this suite only, so other suites still see plain Node. */
-function useDom(): void {
-  let installed = false;
-  before(() => {
-    if ('document' in globalThis) return;
-    const { window } = new JSDOM('<!doctype html><html><body></body></html>');
-    Object.assign(globalThis, { window, document: window.document });
-    installed = true;
-  });
-  after(() => {
-    if (!installed) return;
-    const globals = globalThis as Record<string, unknown>;
-    delete globals['window'];
-    delete globals['document'];
-  });
 }
 
 describe('webview → host messages built by the UI', () => {

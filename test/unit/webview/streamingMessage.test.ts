@@ -1,19 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { JSDOM } from 'jsdom';
 import { renderMarkdown } from '../../../src/webview/ui/markdown';
 import { BlockScanner, StreamingMarkdown } from '../../../src/webview/ui/streamingMessage';
-
-/** mulberry32: a small seeded generator, so a failure can be replayed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// A seeded generator (mulberry32), so a failure can be replayed.
+import { seededRandom } from '../providers/providerTestSupport';
+import { useDom } from './domSupport';
 
 function section(index: number): string {
   return [
@@ -89,7 +79,7 @@ function oneShot(text: string): string {
 
 /** Streams `text` in random chunks, flushing at random "frames"; returns the container and render inputs. */
 function stream(text: string, seed: number, finish = true): { container: HTMLElement; renders: string[]; frames: number } {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const container = document.createElement('div');
   const renders: string[] = [];
   let pending: (() => void) | undefined;
@@ -112,23 +102,6 @@ function stream(text: string, seed: number, finish = true): { container: HTMLEle
   }
   if (finish) streaming.finish(text);
   return { container, renders, frames };
-}
-
-/** A jsdom window as `window`/`document` for this suite only, so other suites still see plain Node. */
-function useDom(): void {
-  let installed = false;
-  before(() => {
-    if ('document' in globalThis) return;
-    const { window } = new JSDOM('<!doctype html><html><body></body></html>');
-    Object.assign(globalThis, { window, document: window.document });
-    installed = true;
-  });
-  after(() => {
-    if (!installed) return;
-    const globals = globalThis as Record<string, unknown>;
-    delete globals['window'];
-    delete globals['document'];
-  });
 }
 
 describe('webview streaming renderer', function () {
@@ -216,7 +189,7 @@ describe('webview streaming renderer', function () {
       '  ```\n  indented fence\n\n  body\n  ```', '- item\n  ```\n  fence in item\n\nback out', 'Para\r\n\r\nCRLF para', '1. a\n1. b\n\n   para\n\n1. c',
     ];
     for (let seed = 1; seed <= 30; seed++) {
-      const random = seeded(seed * 7919);
+      const random = seededRandom(seed * 7919);
       const blocks = Array.from({ length: 3 + Math.floor(random() * 8) }, () => pool[Math.floor(random() * pool.length)] ?? '');
       const separators = ['\n\n', '\n', '\n\n\n'];
       const answer = blocks.map((block, index) => (index ? separators[Math.floor(random() * separators.length)] ?? '' : '') + block).join('');
