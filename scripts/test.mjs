@@ -10,7 +10,13 @@
 // Env: BYOK_FORCE_FAIL=unit|integration|e2e (comma list) makes that tier's sentinel test fail;
 //      BYOK_TEST_GREP=<regex> runs only matching tests (unit, integration, e2e);
 //      BYOK_HARNESS_HOME (cache of Node 24 + code-server, default ~/.cache/byok-ai/harness);
-//      CHROMIUM (default /usr/bin/chromium); BYOK_TIER_TIMEOUT_MS (default 600000 per tier run).
+//      CHROMIUM (default /usr/bin/chromium); BYOK_TIER_TIMEOUT_MS (default 600000 per tier run);
+//      BYOK_SKIP_LLM=1 skips the real llama-server tests (reported in the summary; CI never sets it);
+//      BYOK_LLM_HOME (llama-server build cache, default ~/.cache/byok-ai/local-llm).
+// The integration tier also runs test/integration/localLlm.test.ts against a REAL llama.cpp llama-server
+// (scripts/localLlm/): built once per machine (~12 min on 2 cores, cached), two servers started on free
+// ports (one open, one with --api-key), passed to the host as BYOK_LLAMA_URL, BYOK_LLAMA_KEYED_URL and
+// BYOK_LLAMA_KEY, stopped when the tier ends. A failed build fails the tier.
 // Screenshots and logs go to test-results/.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,6 +27,7 @@ import {
   repoRoot, testResults, codeServerBin, harnessEnv, ensureHarness, findChromium, installCleanup,
   run, freePort, startCodeServer, stateArgs, workbenchUrl, copySampleWorkspace, CHROMIUM_ARGS, readPackageJson,
 } from './harness.mjs';
+import { ensureLlamaServer, startPair, stopAll as stopLlamaServers, llmHome } from './localLlm/localLlm.mjs';
 
 const TIERS = ['static', 'unit', 'integration', 'e2e'];
 const ALIASES = { build: 'static', check: 'static', lint: 'static', types: 'static', electron: null };
@@ -39,11 +46,12 @@ const tierTimeout = Number(process.env.BYOK_TIER_TIMEOUT_MS || 600000);
 const mochaBin = path.join(repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js');
 const requireFromRepo = createRequire(path.join(repoRoot, 'package.json'));
 const results = [];
+const skips = []; // whole groups of tests skipped on purpose, shown in the summary
 const tempDirs = [];
 const t0 = Date.now();
 fs.rmSync(testResults, { recursive: true, force: true }); // only this run's screenshots and logs
 fs.mkdirSync(testResults, { recursive: true });
-installCleanup(() => { for (const d of tempDirs) fs.rmSync(d, { recursive: true, force: true }); });
+installCleanup(() => { stopLlamaServers(); for (const d of tempDirs) fs.rmSync(d, { recursive: true, force: true }); });
 
 const banner = text => console.log(`\n${'='.repeat(100)}\n== ${text}\n${'='.repeat(100)}`);
 const secs = ms => `${(ms / 1000).toFixed(1)} s`;
@@ -137,10 +145,12 @@ async function integrationTier() {
   const ws = copySampleWorkspace(path.join(state, 'sample-workspace'));
   let server;
   let browser;
+  let llama;
   try {
+    llama = await startLocalLlm(tier);
     server = await startCodeServer({ stateDir: state, port: await freePort(), workspace: ws, testMode: true });
     console.log(`[test] code-server (test mode) at ${server.url}`);
-    const hostEnv = { BYOK_TEST: '1', BYOK_TEST_RESULTS: testResults, ...noColor };
+    const hostEnv = { BYOK_TEST: '1', BYOK_TEST_RESULTS: testResults, ...noColor, ...llama?.env };
     for (const [k, v] of Object.entries(process.env)) if (/^BYOK_(FORCE_FAIL|TEST_)/.test(k) && v !== undefined) hostEnv[k] = v;
     const remote = p => `vscode-remote://${new URL(server.url).host}${path.resolve(p)}`; // remote authority = host:port
     const payload = [
@@ -187,7 +197,43 @@ async function integrationTier() {
   } finally {
     await browser?.close().catch(() => {});
     server?.stop();
+    llama?.stop();
     copyLog(path.join(state, 'code-server.log'), 'integration-code-server.log');
+    if (llama) {
+      copyLog(llama.open.logFile, 'integration-llama-server-open.log');
+      copyLog(llama.keyed.logFile, 'integration-llama-server-keyed.log');
+    }
+  }
+}
+
+/**
+ * The real llama-server for test/integration/localLlm.test.ts: builds it when this machine has no
+ * cached build (a failure fails the tier, with the reason), starts the open and the --api-key server.
+ * Returns the pair (env for the host, stop()) or undefined when skipped or failed.
+ */
+async function startLocalLlm(tier) {
+  if (process.env.BYOK_SKIP_LLM === '1') {
+    const note = 'skipped: real llama-server tier (BYOK_SKIP_LLM=1)';
+    skips.push(note);
+    tier.notes.push(note);
+    console.log(`\n[test] ${'!'.repeat(20)} ${note} ${'!'.repeat(20)}\n`);
+    return undefined;
+  }
+  const t = Date.now();
+  try {
+    const built = await ensureLlamaServer({
+      onBuildStart: () => console.log(`[test] building llama-server once (~12 min on 2 cores); cache ${llmHome}`),
+      runBuild: (cmd, cmdArgs) => run(cmd, cmdArgs, { prefix: '[llama-build] ', timeoutMs: 60 * 60_000 }),
+    });
+    if (built.builtNow) console.log(`[test] llama-server built in ${secs(Date.now() - t)}: ${built.server}`);
+    const pair = await startPair(built);
+    console.log(`[test] llama-server ready in ${secs(Date.now() - t)}: open ${pair.open.baseUrl} (pid ${pair.open.pid}), --api-key ${pair.keyed.baseUrl} (pid ${pair.keyed.pid})`);
+    return pair;
+  } catch (e) {
+    console.error(`[test] ${e.message}`);
+    const reason = e.message.split('\n').map(line => line.replace(/^\[local-llm\] /, '').trim()).filter(line => line && !/BYOK_SKIP_LLM/.test(line)).join(' ');
+    fail(tier, `real llama-server tier: ${reason.length > 400 ? `${reason.slice(0, 400)}…` : reason}`);
+    return undefined;
   }
 }
 
@@ -256,5 +302,6 @@ for (const r of results) {
   console.log(`${status} ${r.name.padEnd(12)} passed ${String(r.passed).padStart(3)}   failed ${String(r.failed).padStart(2)}   ${r.seconds.toFixed(1).padStart(6)} s` +
     (r.notes.length ? `   (${r.notes.join('; ')})` : ''));
 }
+for (const note of skips) console.log(note);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

@@ -60,8 +60,8 @@ WORK="$LLM_HOME/build-nlc$NLC_VERSION"
 rm -rf "$WORK"; mkdir -p "$WORK"
 t0=$SECONDS
 log "fetching node-llama-cpp@$NLC_VERSION (npm pack, ~36 MB) for the llama.cpp source it carries"
-(cd "$WORK" && npm pack --silent "node-llama-cpp@$NLC_VERSION" > npm-pack.log 2>&1) \
-  || die "npm pack node-llama-cpp@$NLC_VERSION failed (network or registry?): $(tail -5 "$WORK/npm-pack.log")"
+(cd "$WORK" && npm pack --loglevel=error "node-llama-cpp@$NLC_VERSION" > npm-pack.log 2>&1) \
+  || die "npm pack node-llama-cpp@$NLC_VERSION failed (network or registry?): $(grep -v '^npm warn' "$WORK/npm-pack.log" | grep -m3 -i 'error' | tr '\n' ' ')"
 tar -xzf "$WORK"/node-llama-cpp-*.tgz -C "$WORK" package/llama/gitRelease.bundle package/llama/llama.cpp.info.json \
   || die "the node-llama-cpp@$NLC_VERSION tarball has no llama/gitRelease.bundle"
 git clone --quiet "$WORK/package/llama/gitRelease.bundle" "$WORK/src" > "$WORK/git-clone.log" 2>&1 \
@@ -72,8 +72,17 @@ cmake -S "$WORK/src" -B "$WORK/build" "${GEN[@]}" "${CMAKE_FLAGS[@]}" > "$WORK/c
   || die "cmake configure failed; last lines of $WORK/cmake-configure.log:
 $(tail -15 "$WORK/cmake-configure.log")"
 log "compiling llama-server with $JOBS job(s); log: $WORK/cmake-build.log"
-cmake --build "$WORK/build" --target llama-server -j "$JOBS" > "$WORK/cmake-build.log" 2>&1 \
-  || die "llama-server build failed; last lines of $WORK/cmake-build.log:
+# A progress line a minute, so a CI log does not look hung during the ~12 minutes.
+( exec 9>&-; while sleep 60 </dev/null >/dev/null 2>&1; do
+    step="$(grep -o '^\[[0-9]*/[0-9]*\]' "$WORK/cmake-build.log" 2>/dev/null | tail -1)"
+    log "still compiling ($((SECONDS - t0)) s) ${step:-}"
+  done ) &
+progress=$!
+trap 'kill $progress 2>/dev/null || true' EXIT
+status=0
+cmake --build "$WORK/build" --target llama-server -j "$JOBS" > "$WORK/cmake-build.log" 2>&1 || status=$?
+kill "$progress" 2>/dev/null || true
+((status == 0)) || die "llama-server build failed (exit $status); last lines of $WORK/cmake-build.log:
 $(tail -25 "$WORK/cmake-build.log")"
 [[ -x "$WORK/build/bin/llama-server" ]] || die "the build finished but $WORK/build/bin/llama-server is missing"
 [[ -f "$WORK/src/models/ggml-vocab-llama-spm.gguf" ]] || die "llama.cpp source has no models/ggml-vocab-llama-spm.gguf"

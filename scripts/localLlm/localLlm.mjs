@@ -124,6 +124,12 @@ export function reapOrphans() {
     }
     fs.rmSync(recordFile(rec.port), { force: true });
   }
+  // Logs of servers that are gone (each run picks free ports) are kept an hour for post-mortems.
+  const known = new Set(readRecords().map(rec => `server-${rec.port}.log`));
+  for (const file of fs.existsSync(runDir) ? fs.readdirSync(runDir) : []) {
+    const full = path.join(runDir, file);
+    if (/^server-\d+\.log$/.test(file) && !known.has(file) && Date.now() - fs.statSync(full).mtimeMs > 3_600_000) fs.rmSync(full, { force: true });
+  }
 }
 
 export function portFree(port) {
