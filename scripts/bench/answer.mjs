@@ -106,23 +106,15 @@ export function tokenize(text) {
 
 /**
  * @param {{ tokens: number, seed?: number }} options
- * @returns {{ text: string, deltas: string[] }} deltas.join('') === text; deltas.length is `tokens`
- *   (plus at most 3 when the cut fell inside a code block, which is then closed).
+ * @returns {{ text: string, deltas: string[] }} exactly `tokens` deltas; deltas.join('') === text. When
+ *   the cut falls inside a code block, the last delta also closes it.
  */
 export function makeAnswer({ tokens, seed = 1 }) {
   const random = seededRandom(seed);
   const deltas = [];
-  for (let index = 1; deltas.length < tokens; index++) {
-    const piece = `${index === 1 ? '' : '\n\n'}${section(random, index)}`;
-    deltas.push(...tokenize(piece));
-  }
+  for (let index = 1; deltas.length < tokens; index++) deltas.push(...tokenize(`${index === 1 ? '' : '\n\n'}${section(random, index)}`));
   deltas.length = tokens;
-  let text = deltas.join('');
-  const fences = (text.match(/^```/gm) ?? []).length;
-  if (fences % 2 === 1) {
-    const closing = tokenize(`${text.endsWith('\n') ? '' : '\n'}\`\`\``);
-    deltas.push(...closing);
-    text += closing.join('');
-  }
-  return { text, deltas };
+  const text = deltas.join('');
+  if ((text.match(/^```/gm) ?? []).length % 2 === 1) deltas[tokens - 1] += `${text.endsWith('\n') ? '' : '\n'}\`\`\``;
+  return { text: deltas.join(''), deltas };
 }

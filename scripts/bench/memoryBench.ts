@@ -1,11 +1,12 @@
-// Extension-host memory over a long chat, in plain Node (run with --expose-gc): the real
-// ChatController + Router + OpenAI-compatible adapter + ConversationStore (temp dir), answering from
-// a FakeProviderServer over loopback HTTP, so request guards, abort controllers, SDK streams and
-// webview posts all take part. Heap (after full GCs) is read after 10, 100 and 200 turns and after
-// "New Chat"; the growth is compared with the bytes of text the conversation stores.
+// Extension-host memory over a long chat, in plain Node: the real ChatController + Router +
+// OpenAI-compatible adapter + ConversationStore (temp dir), answering from a FakeProviderServer over
+// loopback HTTP, so request guards, abort controllers, SDK streams and webview posts all take part.
+// After a warm-up conversation and New Chat, the heap (after full GCs) is read before the first turn,
+// after 10, half and all turns, after New Chat, and after a second conversation and New Chat; the growth is compared with the bytes of
+// text the conversation stores. With --snapshots <dir>, heap snapshots let the bench split the growth
+// into strings, compiled code and other objects (scripts/bench/heapSnapshot.mjs).
 // Bundled by scripts/bench/build.mjs; prints one `BYOK_BENCH_RESULT {json}` line.
-//   node --expose-gc --no-flush-bytecode memoryBench.cjs --turns 200 --warmup-turns 40 --answer-tokens 1000
-// (--no-flush-bytecode: V8 discarding unused bytecode would otherwise shrink the heap at random and hide growth.)
+//   node --expose-gc memoryBench.cjs --turns 200 --warmup-turns 40 --answer-tokens 1000 [--snapshots <dir>]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -89,6 +90,9 @@ async function main(): Promise<void> {
   const family = families.find(candidate => candidate.name === 'openai');
   if (!family) throw new Error('no openai family');
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'byok-bench-memory-'));
+  // The extension host logs an unhandled rejection and carries on; so does this bench, counting them.
+  const unhandledRejections: string[] = [];
+  process.on('unhandledRejection', reason => { unhandledRejections.push(reason instanceof Error ? reason.message : String(reason)); });
 
   // Every answer is different (seeded by the request count) and generated on demand, so the fake keeps nothing.
   const server = await new FakeProviderServer().start();
@@ -188,12 +192,31 @@ async function main(): Promise<void> {
     oldConversationCollected: oldConversation.deref() === undefined,
     snapshot: writeSnapshot('after-new-chat'),
   };
+  // A second conversation as long as the first, then New Chat again. Buffers and tables sized by the
+  // longest conversation so far stay at their high-water mark (a one-off); a leak would leave this
+  // second reading higher than the first by about as much again.
+  for (let index = 1; index <= turns; index++) await turn();
+  await chat.newChat();
+  await store.flush();
+  const secondHeapBytes = await heapAfterGc();
+  const secondResourceTimingEntries = clearResourceTimings();
+  const afterSecondChat = {
+    heapBytes: secondHeapBytes, resourceTimingEntries: secondResourceTimingEntries, heapBytesWithoutResourceTimings: await heapAfterGc(),
+    spaces: heapSpaces(), snapshot: writeSnapshot('after-second-chat'),
+  };
   await server.stop();
+  // Every conversation file the store left must still parse.
+  const files = fs.readdirSync(directory).filter(name => name.endsWith('.json'));
+  const unreadableFiles = files.filter(name => {
+    try { JSON.parse(fs.readFileSync(path.join(directory, name), 'utf8')); return false; } catch { return true; }
+  }).length;
   fs.rmSync(directory, { recursive: true, force: true });
   console.log(`BYOK_BENCH_RESULT ${JSON.stringify({
     turns, warmupTurns, answerTokens, served, elapsedMs, node: process.version, execArgv: process.execArgv,
-    baseline, checkpoints: checkpointsTaken, afterNewChat,
+    baseline, checkpoints: checkpointsTaken, afterNewChat, afterSecondChat,
     posted, postedDeltaTextBytes: postedBytes,
+    unhandledRejections: unhandledRejections.length, unhandledRejectionMessages: [...new Set(unhandledRejections)].slice(0, 5),
+    conversationFiles: files.length, unreadableFiles,
   })}`);
 }
 
