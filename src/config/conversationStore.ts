@@ -33,6 +33,9 @@ const idPattern = /^[A-Za-z0-9_\-]{1,80}$/;
 export class ConversationStore {
   private readonly pending = new Map<string, NodeJS.Timeout>();
   private readonly latest = new Map<string, Conversation>();
+  /** One write at a time per conversation, so two saves never race on the same file. */
+  private readonly writing = new Map<string, Promise<void>>();
+  private writeCounter = 0;
 
   constructor(private readonly directory: string, private readonly throttleMs = 250) {}
 
@@ -67,7 +70,8 @@ export class ConversationStore {
   saveSoon(conversation: Conversation): void {
     this.latest.set(conversation.id, conversation);
     if (this.pending.has(conversation.id)) return;
-    this.pending.set(conversation.id, setTimeout(() => { void this.flush(conversation.id); }, this.throttleMs));
+    // A failed background save is retried by the next save; it must never become an unhandled rejection.
+    this.pending.set(conversation.id, setTimeout(() => { this.flush(conversation.id).catch(() => undefined); }, this.throttleMs));
   }
 
   async save(conversation: Conversation): Promise<void> {
@@ -84,7 +88,14 @@ export class ConversationStore {
       const conversation = this.latest.get(each);
       if (!conversation) continue;
       this.latest.delete(each);
-      await this.write(conversation);
+      const previous = this.writing.get(each) ?? Promise.resolve();
+      const next = previous.catch(() => undefined).then(() => this.write(conversation));
+      this.writing.set(each, next);
+      try {
+        await next;
+      } finally {
+        if (this.writing.get(each) === next) this.writing.delete(each);
+      }
     }
   }
 
@@ -105,7 +116,7 @@ export class ConversationStore {
     if (!idPattern.test(conversation.id)) return;
     await fs.mkdir(this.directory, { recursive: true });
     const target = this.file(conversation.id);
-    const temporary = `${target}.${process.pid}.tmp`;
+    const temporary = `${target}.${process.pid}.${++this.writeCounter}.tmp`;
     await fs.writeFile(temporary, JSON.stringify(conversation), 'utf8');
     await fs.rename(temporary, target);
   }

@@ -165,6 +165,21 @@ describe('chat controller', () => {
 });
 
 describe('conversation store', () => {
+  it('serializes concurrent saves of one conversation: no failed rename, the last save wins', async () => {
+    const directory = temporaryDirectory('byok-race-');
+    const store = new ConversationStore(directory, 0);
+    const saves: Promise<void>[] = [];
+    for (let index = 0; index < 20; index++) {
+      const conversation = { id: 'same', title: `v${index}`, createdAt: 0, updatedAt: index, messages: [] };
+      store.saveSoon(conversation);
+      saves.push(store.save(conversation));
+    }
+    await Promise.all(saves);
+    await store.flush();
+    assert.equal((await new ConversationStore(directory).read('same'))?.title, 'v19');
+    assert.deepEqual(fs.readdirSync(directory), ['same.json'], 'no temporary files left behind');
+  });
+
   it('ignores corrupt files and ids that could escape the folder', async () => {
     const directory = temporaryDirectory('byok-store-');
     fs.writeFileSync(path.join(directory, 'broken.json'), '{ not json');
