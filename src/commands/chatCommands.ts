@@ -1,6 +1,5 @@
 // Chat commands: open, new, stop, rename, delete and export conversations.
 
-import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import { conversationToMarkdown } from '../chat/exportMarkdown';
 import type { CommandDependencies } from './types';
@@ -41,9 +40,4 @@ export async function deleteChat(dependencies: CommandDependencies, argument?: u
   if (choice !== remove) return false;
   await dependencies.chat.delete(conversation.id);
   return true;
-}
-
-/** Exposed for tests and scripting: the stored conversation files survive reloads. */
-export async function conversationFiles(directory: string): Promise<string[]> {
-  return (await fs.readdir(directory).catch(() => [] as string[])).filter(name => name.endsWith('.json'));
 }
