@@ -3,6 +3,7 @@
 //   node esbuild.mjs --production  the same, minified, no source maps (what the VSIX ships)
 //   node esbuild.mjs --watch       rebuild on change
 //   node esbuild.mjs --tests       only transpile src/ and test/ file by file into out/ for mocha
+// BYOK_DIST_DIR=<dir> builds into <dir> instead of dist/ (to measure a build without touching dist/).
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import path from 'node:path';
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const tests = process.argv.includes('--tests');
+const distDirectory = process.env.BYOK_DIST_DIR || 'dist';
 
 // Each provider SDK is its own bundle in dist/vendor/, required on first use. The host bundle
 // refers to it by a relative path so activation never loads (or even parses) an SDK.
@@ -17,6 +19,8 @@ const vendorBundles = {
   openai: 'openai',
   anthropic: '@anthropic-ai/sdk',
   gemini: '@google/genai/web',
+  // The price table (480 KB) is loaded on the first cost or budget check, never at activation.
+  genaiPrices: '@pydantic/genai-prices',
 };
 const sdkToVendorFile = new Map(Object.entries(vendorBundles).map(([file, specifier]) => [specifier, `./vendor/${file}.js`]));
 
@@ -24,7 +28,7 @@ const sdkToVendorFile = new Map(Object.entries(vendorBundles).map(([file, specif
 const lazySdkPlugin = {
   name: 'lazy-sdk',
   setup(build) {
-    build.onResolve({ filter: /^(openai|@anthropic-ai\/sdk|@google\/genai\/web)$/ }, args => {
+    build.onResolve({ filter: /^(openai|@anthropic-ai\/sdk|@google\/genai\/web|@pydantic\/genai-prices)$/ }, args => {
       const target = sdkToVendorFile.get(args.path);
       if (args.kind !== 'dynamic-import') {
         // Type-only imports are erased; a value import would load the SDK at activation.
@@ -32,6 +36,119 @@ const lazySdkPlugin = {
       }
       return { path: target, external: true };
     });
+  },
+};
+
+/**
+ * One copy of the vscode API namespace for the whole host bundle. In a CommonJS bundle, esbuild turns
+ * each file's `import * as vscode from 'vscode'` into its own `__toESM(require('vscode'))`, which
+ * copies every property of the API object (hundreds) once per importing file, at load. Here every
+ * import of 'vscode' resolves to one internal module, `export * from 'vscode'`, so the copy happens
+ * once, however many files use the API.
+ * @type {esbuild.Plugin}
+ */
+const vscodeOncePlugin = {
+  name: 'vscode-once',
+  setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, args => (args.namespace === 'vscode-once'
+      ? { path: 'vscode', external: true }
+      : { path: 'vscode', namespace: 'vscode-once' }));
+    build.onLoad({ filter: /.*/, namespace: 'vscode-once' }, () => ({ contents: "export * from 'vscode';", loader: 'js' }));
+  },
+};
+
+// Lazily required chunks: output name → entry. Code loads one with a plain `require('<path of the
+// entry>')` or `await import('<path>')` on first use (src/extension.ts the core on a command or a
+// view being resolved; the provider catalog the adapters on the first request; the cost host its
+// service on the first priced request or the spend warm-up), so activation neither parses nor runs it.
+// A module that both the host bundle and a chunk use is not copied into the chunk: the host exports
+// it (as `__lazyShared`) and the chunk takes that very instance, so module state and `instanceof`
+// stay one. Which modules those are is worked out on every build (see sharedModules).
+const lazyChunks = fs.existsSync('src/core.ts')
+  ? { core: 'src/core.ts', adapters: 'src/providers/index.ts', cost: 'src/cost/costService.ts' }
+  : {};
+const hostEntry = 'src/extension.ts';
+const chunkOfEntry = new Map(Object.entries(lazyChunks).map(([name, entry]) => [path.resolve(entry), name]));
+
+/** @type {esbuild.Plugin} */
+const lazyChunkPlugin = {
+  name: 'lazy-chunk',
+  setup(build) {
+    if (!chunkOfEntry.size) return;
+    build.onResolve({ filter: /^\./ }, async args => {
+      if (args.pluginData?.resolving || args.kind === 'entry-point') return undefined;
+      const resolved = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { resolving: true } });
+      const name = chunkOfEntry.get(resolved.path);
+      if (!name) return undefined;
+      if (args.kind !== 'require-call' && args.kind !== 'dynamic-import') {
+        return { errors: [{ text: `${args.path} is the lazily loaded chunk '${name}': load it with require() or import() on first use, never import it statically (see esbuild.mjs lazyChunks)` }] };
+      }
+      return { path: `./${name}.js`, external: true };
+    });
+  },
+};
+
+/** Source files (relative, '/') in a bundle of `entry`, lazy chunks and SDKs left out. */
+async function bundleInputs(entry) {
+  const result = await esbuild.build({
+    entryPoints: [entry], bundle: true, write: false, metafile: true, platform: 'node', format: 'cjs', target: 'node22',
+    logLevel: 'silent', plugins: [vscodeOncePlugin, lazySdkPlugin, lazyChunkPlugin],
+  });
+  return Object.keys(result.metafile.inputs).filter(file => /^src\/.*\.ts$/.test(file));
+}
+
+/** The src/ modules that the host bundle and any lazy chunk both use. */
+async function sharedModules() {
+  const host = new Set(await bundleInputs(hostEntry));
+  const shared = new Set();
+  for (const entry of Object.values(lazyChunks)) {
+    for (const file of await bundleInputs(entry)) if (host.has(file)) shared.add(file);
+  }
+  return [...shared].sort();
+}
+
+/**
+ * Host side: appends `export const __lazyShared = { 'src/x.ts': namespace of x, … }` to
+ * src/extension.ts for the modules the chunks share (computed at the start of each build).
+ * @type {esbuild.Plugin}
+ */
+const exportSharedPlugin = {
+  name: 'export-shared',
+  setup(build) {
+    if (!Object.keys(lazyChunks).length) return;
+    let shared = [];
+    build.onStart(async () => { shared = await sharedModules(); });
+    build.onLoad({ filter: /[\\/]src[\\/]extension\.ts$/ }, async args => {
+      const source = await fs.promises.readFile(args.path, 'utf8');
+      const imports = shared.map((file, index) => `import * as __shared${index} from ${JSON.stringify(`./${path.posix.relative('src', file).replace(/\.ts$/, '')}`)};`);
+      const table = shared.map((file, index) => `${JSON.stringify(file)}: __shared${index}`).join(', ');
+      return { contents: `${source}\n${imports.join('\n')}\nexport const __lazyShared = { ${table} };\n`, loader: 'ts' };
+    });
+  },
+};
+
+/**
+ * Chunk side: an import of a shared module becomes `require('./extension.js').__lazyShared[file]`,
+ * the host's own instance (the host is loaded before any chunk, so this is a require-cache hit).
+ * @type {esbuild.Plugin}
+ */
+const importSharedPlugin = {
+  name: 'import-shared',
+  setup(build) {
+    let shared = new Set();
+    build.onStart(async () => { shared = new Set(await sharedModules()); });
+    build.onResolve({ filter: /^\./ }, async args => {
+      if (args.namespace === 'host-shared') return { path: args.path, external: true };
+      if (args.pluginData?.resolving) return undefined;
+      const resolved = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { resolving: true } });
+      if (resolved.errors.length || resolved.external) return resolved;
+      const file = path.relative('.', resolved.path).split(path.sep).join('/');
+      return shared.has(file) ? { path: file, namespace: 'host-shared' } : resolved;
+    });
+    build.onLoad({ filter: /.*/, namespace: 'host-shared' }, args => ({
+      contents: `module.exports = require('./extension.js').__lazyShared[${JSON.stringify(args.path)}];`,
+      loader: 'js',
+    }));
   },
 };
 
@@ -63,18 +180,27 @@ const common = {
 const host = {
   ...common,
   entryPoints: ['src/extension.ts'],
-  outfile: 'dist/extension.js',
+  outfile: `${distDirectory}/extension.js`,
   platform: 'node',
   format: 'cjs',
   target: 'node22',
-  external: ['vscode'],
-  plugins: [lazySdkPlugin, problemMatcherPlugin],
+  plugins: [vscodeOncePlugin, lazySdkPlugin, lazyChunkPlugin, exportSharedPlugin, problemMatcherPlugin],
 };
+
+const chunks = Object.entries(lazyChunks).map(([name, entry]) => ({
+  ...common,
+  entryPoints: { [name]: entry },
+  outdir: distDirectory,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node22',
+  plugins: [lazyChunkPlugin, importSharedPlugin, vscodeOncePlugin, lazySdkPlugin, problemMatcherPlugin],
+}));
 
 const vendor = {
   ...common,
   entryPoints: Object.fromEntries(Object.entries(vendorBundles).map(([file, specifier]) => [file, specifier])),
-  outdir: 'dist/vendor',
+  outdir: `${distDirectory}/vendor`,
   platform: 'node',
   format: 'cjs',
   target: 'node22',
@@ -84,8 +210,8 @@ const vendor = {
 
 const webview = {
   ...common,
-  entryPoints: { chat: 'src/webview/ui/chat.ts', providers: 'src/webview/ui/providers.ts' },
-  outdir: 'dist/webview',
+  entryPoints: { chat: 'src/webview/ui/chat.ts', providers: 'src/webview/ui/providers.ts', usage: 'src/webview/ui/usage.ts', compare: 'src/webview/ui/compare.ts' },
+  outdir: `${distDirectory}/webview`,
   platform: 'browser',
   format: 'iife',
   target: 'chrome120',
@@ -94,10 +220,13 @@ const webview = {
 
 function copyStaticAssets() {
   const codicons = 'node_modules/@vscode/codicons/dist';
-  fs.mkdirSync('dist/webview', { recursive: true });
-  for (const file of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(codicons, file), path.join('dist/webview', file));
+  const webviewDirectory = path.join(distDirectory, 'webview');
+  fs.mkdirSync(webviewDirectory, { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(codicons, file), path.join(webviewDirectory, file));
+  // uPlot's stylesheet, imported by usage.css (the chart library itself is bundled into usage.js only).
+  fs.copyFileSync('node_modules/uplot/dist/uPlot.min.css', path.join(webviewDirectory, 'uPlot.min.css'));
   for (const file of fs.readdirSync('src/webview/ui').filter(name => name.endsWith('.css'))) {
-    fs.copyFileSync(path.join('src/webview/ui', file), path.join('dist/webview', file));
+    fs.copyFileSync(path.join('src/webview/ui', file), path.join(webviewDirectory, file));
   }
 }
 
@@ -113,10 +242,12 @@ async function transpileForTests() {
   };
   walk('src');
   walk('test');
-  fs.rmSync('out', { recursive: true, force: true });
+  // BYOK_OUT_DIR lets several checkouts' worth of work compile side by side (default out/).
+  const outdir = process.env.BYOK_OUT_DIR || 'out';
+  fs.rmSync(outdir, { recursive: true, force: true });
   await esbuild.build({
     entryPoints: files,
-    outdir: 'out',
+    outdir,
     outbase: '.',
     bundle: false,
     platform: 'node',
@@ -127,7 +258,7 @@ async function transpileForTests() {
   });
 }
 
-const configurations = [host, vendor, webview];
+const configurations = [host, ...chunks, vendor, webview];
 if (tests) {
   await transpileForTests();
 } else if (watch) {
@@ -135,7 +266,7 @@ if (tests) {
   copyStaticAssets();
   await Promise.all(contexts.map(context => context.watch()));
 } else {
-  fs.rmSync('dist', { recursive: true, force: true });
+  fs.rmSync(distDirectory, { recursive: true, force: true });
   await Promise.all(configurations.map(options => esbuild.build(options)));
   copyStaticAssets();
 }

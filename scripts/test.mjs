@@ -69,6 +69,7 @@ async function step(tier, label, cmd, cmdArgs, opts = {}) {
   return false;
 }
 
+// eslint-disable-next-line no-control-regex -- ANSI colour codes start with ESC (\x1b)
 const stripAnsi = text => text.replace(/\x1b\[[0-9;]*m/g, '');
 // CI=true makes mocha 12 colour its ✔ marks (picocolors) even into a pipe; NO_COLOR turns that off.
 const noColor = { NO_COLOR: '1' };
@@ -247,37 +248,49 @@ async function e2eTier() {
   const problem = ensureHarness({ chromium: true });
   if (problem) return fail(tier, problem);
 
-  const state = tempDir('byok-e2e-');
+  const packageDir = tempDir('byok-e2e-');
   const pkg = readPackageJson();
-  const vsix = path.join(state, `${pkg.name}-${pkg.version}.vsix`);
+  const vsix = path.join(packageDir, `${pkg.name}-${pkg.version}.vsix`);
   // Exactly `npm run package` (vsce package --no-dependencies, which runs vscode:prepublish =
   // node esbuild.mjs --production), under Node 24 (vsce 4 needs Node >= 22), written to a temp file.
   if (!(await step(tier, 'package VSIX', 'npm', ['run', 'package', '--', '--out', vsix], { env: harnessEnv() }))) return;
-  if (!(await step(tier, 'install VSIX', codeServerBin, [...stateArgs(state), '--install-extension', vsix], { env: harnessEnv() }))) return;
-  const ws = copySampleWorkspace(path.join(state, 'sample-workspace'));
-  let server;
-  try {
-    server = await startCodeServer({ stateDir: state, port: await freePort(), workspace: ws });
-    console.log(`[test] code-server at ${server.url}`);
-    const r = await run(process.execPath, [mochaBin, '--no-config', '--no-package', '--reporter', 'spec', '--timeout', '120000',
-      '--slow', '30000', ...grepArgs(), 'out/test/e2e/**/*.test.js'], {
-      timeoutMs: tierTimeout,
-      env: {
-        ...process.env, ...noColor,
-        BYOK_E2E_URL: server.url,                 // the code-server serving the workbench
-        BYOK_E2E_FOLDER: ws,                      // a fresh copy of sample-workspace/ it opens
-        BYOK_E2E_USER_SETTINGS: path.join(state, 'data', 'User', 'settings.json'), // user settings.json (tests may point providers at fakes)
-        BYOK_E2E_RESULTS: testResults,            // screenshots
-        CHROMIUM: findChromium(),
-      },
-    });
-    judgeMocha(tier, 'e2e', r);
-  } catch (e) {
-    fail(tier, `could not run: ${e.message}`);
-  } finally {
-    server?.stop();
-    copyLog(path.join(state, 'code-server.log'), 'e2e-code-server.log');
+  // Each test file gets its own fresh code-server (user data, extensions, workspace copy), so no
+  // file depends on what another left behind (keys, activated providers, the selected model).
+  const files = fs.readdirSync(e2eDir).filter(name => name.endsWith('.test.js')).sort();
+  const before = tier.passed + tier.failed;
+  for (const file of files) {
+    const state = tempDir('byok-e2e-');
+    const label = file.replace(/\.test\.js$/, '');
+    if (!(await step(tier, `install VSIX (${label})`, codeServerBin, [...stateArgs(state), '--install-extension', vsix], { env: harnessEnv() }))) continue;
+    tier.passed--; // the install is a precondition, not a test of its own
+    const ws = copySampleWorkspace(path.join(state, 'sample-workspace'));
+    let server;
+    try {
+      server = await startCodeServer({ stateDir: state, port: await freePort(), workspace: ws });
+      console.log(`[test] ${label}: code-server at ${server.url}`);
+      const r = await run(process.execPath, [mochaBin, '--no-config', '--no-package', '--reporter', 'spec', '--timeout', '120000',
+        '--slow', '30000', ...grepArgs(), path.join('out', 'test', 'e2e', file)], {
+        timeoutMs: tierTimeout,
+        env: {
+          ...process.env, ...noColor,
+          BYOK_E2E_URL: server.url,                 // the code-server serving the workbench
+          BYOK_E2E_FOLDER: ws,                      // a fresh copy of sample-workspace/ it opens
+          BYOK_E2E_USER_SETTINGS: path.join(state, 'data', 'User', 'settings.json'), // user settings.json (tests may point providers at fakes)
+          BYOK_E2E_RESULTS: testResults,            // screenshots
+          CHROMIUM: findChromium(),
+        },
+      });
+      const counts = mochaCounts(r.output);
+      // With BYOK_TEST_GREP a file may match nothing; the tier as a whole must still run something.
+      if (counts.passed + counts.failed > 0 || r.code !== 0 || !process.env.BYOK_TEST_GREP) judgeMocha(tier, `e2e ${label}`, r);
+    } catch (e) {
+      fail(tier, `${label}: could not run: ${e.message}`);
+    } finally {
+      server?.stop();
+      copyLog(path.join(state, 'code-server.log'), `e2e-code-server-${label}.log`);
+    }
   }
+  if (tier.passed + tier.failed === before) fail(tier, 'no e2e test ran');
 }
 
 // ---- main --------------------------------------------------------------------------------------------

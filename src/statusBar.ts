@@ -1,8 +1,12 @@
-// Shows the selected provider and model, warns when its key is missing or failing, spins while a
-// request streams. Clicking it opens the provider switcher. It only listens; it changes nothing.
+// Shows the selected provider and model, warns when it cannot be used (no key, a failing key, a
+// failing key store), spins while a request streams. Clicking it opens the provider switcher.
+// It only listens; it changes nothing.
 
 import * as vscode from 'vscode';
-import type { ProviderHub } from './providerHub';
+import type { Settings } from './config/settings';
+import { presentError } from './errorPresentation';
+import type { ProviderState } from './providerState/store';
+import { describeKeyState, describeUnusable } from './providerState/usable';
 
 export const statusItemId = 'byok.status';
 
@@ -10,12 +14,14 @@ export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private busy = false;
   private readonly subscription: vscode.Disposable;
+  private tooltipMarkdown = '';
+  private spendLine: (() => string | undefined) | undefined;
 
-  constructor(private readonly hub: ProviderHub) {
+  constructor(private readonly providers: ProviderState, private readonly settings: Pick<Settings, 'selectedProviderId' | 'model'>) {
     this.item = vscode.window.createStatusBarItem(statusItemId, vscode.StatusBarAlignment.Right, 100);
     this.item.name = 'BYOK AI';
     this.item.command = 'byok.switchProvider';
-    this.subscription = hub.onDidChange(() => this.render());
+    this.subscription = providers.onDidChange(() => this.render());
     this.render();
     this.item.show();
   }
@@ -23,6 +29,12 @@ export class StatusBar implements vscode.Disposable {
   dispose(): void {
     this.subscription.dispose();
     this.item.dispose();
+  }
+
+  /** The cost area's spend line (today, this month, budget left), shown in the tooltip when it has one. */
+  setSpendLine(line: () => string | undefined): void {
+    this.spendLine = line;
+    this.render();
   }
 
   setBusy(busy: boolean): void {
@@ -35,37 +47,42 @@ export class StatusBar implements vscode.Disposable {
     return this.item.text;
   }
 
+  /** The tooltip's Markdown source, exposed for tests. */
+  get tooltip(): string {
+    return this.tooltipMarkdown;
+  }
+
   render(): void {
-    const settings = this.hub.settings;
-    const providerId = settings.selectedProviderId();
-    const descriptor = settings.describe(providerId);
-    const label = descriptor?.label ?? providerId;
-    const model = settings.model(providerId);
-    const state = this.hub.keyState(providerId);
-    const icon = this.busy ? '$(loading~spin)' : state === 'missing' || state === 'failing' ? '$(warning)' : '$(key)';
+    const providerId = this.settings.selectedProviderId();
+    const label = this.providers.catalog.label(providerId);
+    const model = this.settings.model(providerId);
+    const state = this.providers.keyState(providerId);
+    const usability = this.providers.usability(providerId);
+    const warn = !usability.usable || state === 'failing';
+    const icon = this.busy ? '$(loading~spin)' : warn ? '$(warning)' : '$(key)';
     const shortModel = model.length > 28 ? `${model.slice(0, 27)}…` : model;
     this.item.text = `${icon} ${label}${shortModel ? ` · ${shortModel}` : ''}`;
-    this.item.backgroundColor = state === 'missing' || state === 'failing' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    const verify = this.hub.lastVerify(providerId);
-    const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**BYOK AI** — ${label}\n\n`);
-    tooltip.appendMarkdown(`Model: \`${model || 'none selected'}\`\n\n`);
-    tooltip.appendMarkdown(`Key: ${describeState(state)}${verify ? ` (checked ${new Date(verify.at).toLocaleTimeString()}, ${verify.latencyMs} ms)` : ''}\n\n`);
-    if (verify?.error) tooltip.appendMarkdown(`Last error: ${escapeMarkdown(verify.error.message)}\n\n`);
-    tooltip.appendMarkdown(this.busy ? 'A request is streaming.\n\n' : '');
-    tooltip.appendMarkdown('Click to switch provider or model.');
+    this.item.backgroundColor = warn ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    const verify = this.providers.lastVerify(providerId);
+    const keySetOn = this.providers.keySetOn(providerId);
+    const lines = [`**BYOK AI** — ${escapeMarkdown(label)}`, `Model: \`${model || 'none selected'}\``];
+    lines.push(`Key: ${describeKeyState(state)}${keySetOn ? `, set ${keySetOn}` : ''}${verify ? ` (checked ${new Date(verify.at).toLocaleTimeString()}, ${verify.latencyMs} ms)` : ''}`);
+    const storeFailure = state === 'store-failed' ? this.providers.keyStoreFailure() : undefined;
+    if (storeFailure) {
+      const info = presentError(storeFailure);
+      lines.push(`**${info.title}:** ${escapeMarkdown(info.message)}`, `Fix: ${escapeMarkdown(info.fix)}`);
+    } else if (!usability.usable) {
+      lines.push(escapeMarkdown(describeUnusable(usability.reason, label)));
+    }
+    if (verify?.error && !storeFailure) lines.push(`Last error: ${escapeMarkdown(verify.error.message)}`);
+    const spend = this.spendLine?.();
+    if (spend) lines.push(escapeMarkdown(spend));
+    if (this.busy) lines.push('A request is streaming.');
+    lines.push('Click to switch provider or model.');
+    this.tooltipMarkdown = lines.join('\n\n');
+    const tooltip = new vscode.MarkdownString(this.tooltipMarkdown, true);
     this.item.tooltip = tooltip;
-    this.item.accessibilityInformation = { label: `BYOK AI: ${label}, ${model}, key ${describeState(state)}`, role: 'button' };
-  }
-}
-
-function describeState(state: string): string {
-  switch (state) {
-    case 'missing': return 'missing';
-    case 'failing': return 'failing';
-    case 'verified': return 'verified';
-    case 'not-needed': return 'not needed';
-    default: return 'set, not verified yet';
+    this.item.accessibilityInformation = { label: `BYOK AI: ${label}, ${model}, key ${describeKeyState(state)}`, role: 'button' };
   }
 }
 

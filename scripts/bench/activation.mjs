@@ -110,7 +110,13 @@ export async function measureActivation({ extensionDirectory, workDirectory, sta
       ...(profileDirectory ? [['extensionEnvironment', JSON.stringify({ BYOK_BENCH_PROFILE: path.resolve(profileDirectory) })]] : []),
     ];
     const began = Date.now();
-    await page.goto(workbenchUrl(server.url, workspace, payload));
+    try {
+      await page.goto(workbenchUrl(server.url, workspace, payload));
+    } catch (error) {
+      // A busy machine can take longer than Playwright's 30 s to load the workbench: drop this start.
+      await page.close().catch(() => undefined);
+      return { error: `the workbench did not load: ${String(error?.message ?? error).split('\n')[0]}` };
+    }
     const timer = sleep(startTimeoutMs).then(() => 'timeout');
     const outcome = await Promise.race([finished, timer]);
     await page.close().catch(() => undefined);

@@ -3,7 +3,7 @@
 // and tables, cut into token-sized deltas (about 4 characters, like GPT-style tokenizers on English
 // and code). The same generator makes every size, so 2,000 and 20,000 tokens have the same mix.
 
-/** mulberry32 (as in test/unit/providers/providerTestSupport.ts). */
+/** mulberry32 (as in test/unit/seededRandom.ts). */
 export function seededRandom(seed) {
   let state = seed >>> 0;
   return () => {

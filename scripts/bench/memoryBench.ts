@@ -12,7 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { ChatController } from '../../src/chat/chatController';
-import { ConversationStore, type Conversation } from '../../src/config/conversationStore';
+import { visibleMessages, type Conversation } from '../../src/chat/conversation';
+import { ConversationStore } from '../../src/chat/conversationStore';
 import { createProvider } from '../../src/providers/index';
 import { Router, defaultRetryPolicy } from '../../src/router';
 import type { HostToWebview } from '../../src/webview/protocol';
@@ -43,9 +44,11 @@ async function heapAfterGc(): Promise<number> {
 /** Characters of text the conversation keeps (all ASCII here, so bytes too). */
 function storedTextBytes(conversation: Conversation): number {
   let bytes = conversation.title.length;
-  for (const message of conversation.messages) {
-    bytes += message.text.length + (message.reasoning?.length ?? 0);
-    if (message.content !== undefined && message.content !== message.text) bytes += message.content.length;
+  for (const turn of conversation.turns) {
+    for (const message of [turn.user, ...turn.answers]) {
+      bytes += message.text.length + (message.reasoning?.length ?? 0);
+      if (message.content !== undefined && message.content !== message.text) bytes += message.content.length;
+    }
   }
   return bytes;
 }
@@ -133,8 +136,9 @@ async function main(): Promise<void> {
     await store.flush();
     const conversation = await chat.activeConversation();
     const stored = storedTextBytes(conversation);
-    const messages = conversation.messages.length;
-    const errors = conversation.messages.filter(message => message.error).length;
+    const transcript = visibleMessages(conversation);
+    const messages = transcript.length;
+    const errors = transcript.filter(message => message.error).length;
     const heapBytes = await heapAfterGc();
     const resourceTimingEntries = clearResourceTimings();
     const heapBytesWithoutResourceTimings = await heapAfterGc();
@@ -147,9 +151,10 @@ async function main(): Promise<void> {
       storedTextBytes: stored,
       messages,
       errors,
-      activeRequests: (Reflect.get(chat, 'active') as Map<string, AbortController>).size,
-      storePending: (Reflect.get(store, 'pending') as Map<string, unknown>).size,
-      storeUnsaved: (Reflect.get(store, 'latest') as Map<string, unknown>).size,
+      activeRequests: chat.requestCount,
+      // Queued writes, throttled live answers and a pending index write, after flush(): should be 0.
+      storePending: store.pendingWrites,
+      storeUnsaved: store.pendingWrites,
       resources: activeResources(),
       snapshot: turn === 10 || turn === turns ? writeSnapshot(`turn-${turn}`) : undefined,
     };

@@ -15,7 +15,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const requireFromRepo = createRequire(path.join(repoRoot, 'package.json'));
 const contentTypes = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.html': 'text/html; charset=utf-8' };
 
-function serveWebview(extensionDirectory, webviewHtmlModule) {
+/** Serves one webview (`view`: chat, compare, …) under its real HTML shell and CSP. */
+export function serveWebview(extensionDirectory, webviewHtmlModule, view = 'chat', title = 'BYOK AI Chat') {
   const { renderWebviewHtml } = createRequire(import.meta.url)(webviewHtmlModule);
   const webviewDirectory = path.join(extensionDirectory, 'dist', 'webview');
   let origin = '';
@@ -24,7 +25,7 @@ function serveWebview(extensionDirectory, webviewHtmlModule) {
     if (url.pathname === '/') {
       // The stand-in Webview: resources come from this server, which is also the CSP's cspSource.
       const webview = { cspSource: origin, asWebviewUri: uri => ({ toString: () => `${origin}${uri.path}` }) };
-      const html = renderWebviewHtml(webview, { path: '' }, 'chat', 'BYOK AI Chat');
+      const html = renderWebviewHtml(webview, { path: '' }, view, title);
       response.writeHead(200, { 'content-type': contentTypes['.html'], 'cache-control': 'no-store' });
       response.end(html);
       return;
@@ -118,4 +119,60 @@ export async function measureRender({ extensionDirectory, webviewHtmlModule, siz
     browser: browserVersion,
     runs,
   };
+}
+
+/**
+ * The pipeline phase's webview part: main-thread time (CDP TaskDuration) for one chat turn sent as
+ * events, after a transcript of `priorTurns` earlier turns vs none. A view that re-rendered the
+ * whole transcript per turn would grow with it; one that renders only what is new stays flat.
+ * @param {{ extensionDirectory: string, webviewHtmlModule: string, priorTurns: number[], answerTokens: number, deltasPerSecond: number, repeats: number, log: (text: string) => void }} options
+ */
+export async function measureTurnRender({ extensionDirectory, webviewHtmlModule, priorTurns, answerTokens, deltasPerSecond, repeats, log }) {
+  const server = await serveWebview(extensionDirectory, webviewHtmlModule);
+  const { chromium } = requireFromRepo('playwright-core');
+  const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
+  const results = [];
+  try {
+    for (const prior of priorTurns) {
+      const messages = [];
+      for (let turn = 0; turn < prior; turn++) {
+        messages.push({ id: `prior-user-${turn}`, role: 'user', text: `Earlier question ${turn}` });
+        const earlier = makeAnswer({ tokens: answerTokens, seed: 100 + turn });
+        messages.push({ id: `prior-answer-${turn}`, role: 'assistant', text: earlier.text, requestId: `prior-${turn}`, meta: { providerId: 'openai', providerLabel: 'OpenAI', model: 'gpt-5.4-mini', inputTokens: 20, outputTokens: answerTokens } });
+      }
+      const samples = [];
+      const parts = [];
+      let domNodes = 0;
+      const errors = [];
+      const context = await browser.newContext({ viewport: { width: 400, height: 800 } });
+      const page = await context.newPage();
+      page.on('pageerror', error => errors.push(String(error)));
+      await page.addInitScript({ path: path.join(here, 'renderPage.js') });
+      await page.goto(server.origin);
+      await page.waitForFunction(() => window.__bench?.ready === true, undefined, { timeout: 30_000 });
+      const session = await context.newCDPSession(page);
+      await session.send('Performance.enable');
+      const loaded = await page.evaluate(options => window.__bench.loadTranscript(options), { prior: messages });
+      for (let repeat = 0; repeat < repeats; repeat++) {
+        const answer = makeAnswer({ tokens: answerTokens, seed: 9000 + repeat });
+        const before = await metricsOf(session);
+        const timing = await page.evaluate(options => window.__bench.turn(options), { deltas: answer.deltas, intervalMs: 1000 / deltasPerSecond, finalText: answer.text, turn: repeat });
+        const after = await metricsOf(session);
+        samples.push((after.TaskDuration - before.TaskDuration) * 1000);
+        parts.push({ script: (after.ScriptDuration - before.ScriptDuration) * 1000, layout: (after.LayoutDuration - before.LayoutDuration) * 1000, style: (after.RecalcStyleDuration - before.RecalcStyleDuration) * 1000 });
+        domNodes = timing.domNodes;
+        errors.push(...timing.errors);
+      }
+      await context.close();
+      const sorted = [...samples].sort((a, b) => a - b);
+      const medianMs = sorted[Math.floor(sorted.length / 2)];
+      const medianOf = key => { const values = parts.map(part => part[key]).sort((a, b) => a - b); return round(values[Math.floor(values.length / 2)]); };
+      results.push({ priorTurns: prior, turn: prior + 1, mainThreadMs: samples.map(value => round(value)), medianMainThreadMs: round(medianMs), medianScriptMs: medianOf('script'), medianLayoutMs: medianOf('layout'), medianStyleMs: medianOf('style'), domNodesBefore: loaded.domNodes, domNodesAfter: domNodes, errors: [...new Set(errors)].slice(0, 5) });
+      log(`turn ${prior + 1}: main thread ${round(medianMs)} ms for one ${answerTokens}-token turn (median of ${repeats}), ${domNodes} DOM nodes`);
+    }
+  } finally {
+    await browser.close().catch(() => undefined);
+    await server.close();
+  }
+  return { where: 'dist/webview/chat.js from the VSIX in headless chromium; one turn as host events after a chat/state of N earlier turns', results };
 }

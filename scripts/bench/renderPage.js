@@ -144,4 +144,41 @@
       postedTypes: bench.posted.map(message => message.type),
     };
   };
+
+  /**
+   * The pipeline phase: a transcript of `prior` messages arrives as chat/state (not measured), then
+   * one turn as the host sends it — chat/message-added, chat/started, `deltas`, chat/end — on a fixed
+   * schedule. render.mjs reads the main-thread time around `turn()` only.
+   */
+  bench.loadTranscript = async ({ prior }) => {
+    host({ type: 'chat/state', conversationId: 'bench-turns', title: 'Bench', messages: prior });
+    host({ type: 'chat/choice', choice: { providerId: 'openai', providerLabel: 'OpenAI', model: 'gpt-5.4-mini', hasKey: true } });
+    host({ type: 'chat/conversations', conversations: [{ id: 'bench-turns', title: 'Bench', updatedAt: Date.now() }], activeId: 'bench-turns' });
+    for (let index = 0; index < 30; index++) await nextFrame();
+    await new Promise(resolve => setTimeout(resolve, 200));
+    return { domNodes: document.getElementsByTagName('*').length };
+  };
+  bench.turn = async ({ deltas, intervalMs, finalText, turn }) => {
+    const requestId = `bench-turn-${turn}`;
+    const user = { id: `bench-turn-user-${turn}`, role: 'user', text: `Question ${turn}: explain the function below.` };
+    const assistant = { id: `bench-turn-answer-${turn}`, role: 'assistant', text: '', requestId };
+    bench.endHandledAt = undefined;
+    const start = performance.now();
+    host({ type: 'chat/message-added', conversationId: 'bench-turns', message: user });
+    host({ type: 'chat/started', requestId, message: assistant });
+    let next = 0;
+    await new Promise(resolve => {
+      const tick = () => {
+        const now = performance.now();
+        while (next < deltas.length && start + next * intervalMs <= now) host({ type: 'chat/delta', requestId, text: deltas[next++] });
+        if (next < deltas.length) setTimeout(tick, Math.max(0, start + next * intervalMs - performance.now()));
+        else resolve();
+      };
+      tick();
+    });
+    host({ type: 'chat/end', requestId, message: { ...assistant, text: finalText, meta: { providerId: 'openai', providerLabel: 'OpenAI', model: 'gpt-5.4-mini', inputTokens: 20, outputTokens: deltas.length, latencyMs: 350 } } });
+    while (bench.endHandledAt === undefined) await new Promise(resolve => setTimeout(resolve, 1));
+    const finalPaintAt = await afterPaint();
+    return { start, finalPaintAt, errors: bench.errors.slice(), domNodes: document.getElementsByTagName('*').length };
+  };
 })();

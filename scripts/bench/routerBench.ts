@@ -58,8 +58,11 @@ function ours(family: FaultFamily, server: FakeProviderServer): Run {
   });
   return async () => {
     const start = performance.now();
-    const stream = router.streamChat({ messages: [{ role: 'user', content: prompt }], system, maxOutputTokens }, new AbortController().signal);
-    return timeStream(start, stream, output => (output.type === 'text-delta' ? output.text : undefined));
+    const turn = router.turn({ feature: 'chat', messages: [{ role: 'user', content: prompt }], system, maxOutputTokens }, new AbortController().signal);
+    const timing = await timeStream(start, turn.parts, output => (output.type === 'text-delta' ? output.text : undefined));
+    // A turn is over when it settled (priced, afterSettle ran): that is part of what the router costs.
+    await turn.settled;
+    return { ...timing, totalMs: performance.now() - start };
   };
 }
 

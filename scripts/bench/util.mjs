@@ -61,7 +61,7 @@ export const signed = (text, value) => (value >= 0 ? `+${text}` : text);
  */
 export function foreignHeavyProcesses() {
   const found = [];
-  let entries = [];
+  let entries;
   try { entries = fs.readdirSync('/proc'); } catch { return found; }
   const parents = new Map();
   const matching = [];

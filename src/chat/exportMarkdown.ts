@@ -1,12 +1,12 @@
 // Turns a conversation into a Markdown document for export. Only what the user saw: no keys
 // (there are none in a conversation), and every line still passes through `redact`.
 
-import type { Conversation } from '../config/conversationStore';
+import { visibleMessages, type Conversation } from './conversation';
 import { redact } from '../providers/errors';
 
 export function conversationToMarkdown(conversation: Conversation): string {
   const lines = [`# ${conversation.title}`, '', `_Exported from BYOK AI on ${new Date().toISOString()}_`, ''];
-  for (const message of conversation.messages) {
+  for (const message of visibleMessages(conversation)) {
     if (message.role === 'user') {
       lines.push('## You', '', message.text, '');
       continue;

@@ -2,11 +2,11 @@
 
 import * as vscode from 'vscode';
 import { conversationToMarkdown } from '../chat/exportMarkdown';
-import type { CommandDependencies } from './types';
+import type { CommandContext } from './types';
 
-export async function exportChat(dependencies: CommandDependencies, argument?: unknown): Promise<vscode.Uri | undefined> {
+export async function exportChat(dependencies: CommandContext, argument?: unknown): Promise<vscode.Uri | undefined> {
   const conversation = typeof argument === 'string' ? await dependencies.chat.find(argument) : await dependencies.chat.activeConversation();
-  if (!conversation || conversation.messages.length === 0) {
+  if (!conversation || conversation.turns.length === 0) {
     void vscode.window.showInformationMessage('There is nothing to export yet.');
     return undefined;
   }
@@ -23,7 +23,7 @@ export async function exportChat(dependencies: CommandDependencies, argument?: u
   return target;
 }
 
-export async function renameChat(dependencies: CommandDependencies, argument?: unknown): Promise<boolean> {
+export async function renameChat(dependencies: CommandContext, argument?: unknown): Promise<boolean> {
   const conversation = typeof argument === 'string' ? await dependencies.chat.find(argument) : await dependencies.chat.activeConversation();
   if (!conversation) return false;
   const title = await vscode.window.showInputBox({ title: 'Rename conversation', value: conversation.title, validateInput: text => text.trim() ? undefined : 'Enter a name.' });
@@ -32,7 +32,7 @@ export async function renameChat(dependencies: CommandDependencies, argument?: u
   return true;
 }
 
-export async function deleteChat(dependencies: CommandDependencies, argument?: unknown): Promise<boolean> {
+export async function deleteChat(dependencies: CommandContext, argument?: unknown): Promise<boolean> {
   const conversation = typeof argument === 'string' ? await dependencies.chat.find(argument) : await dependencies.chat.activeConversation();
   if (!conversation) return false;
   const remove = 'Delete';

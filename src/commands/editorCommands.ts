@@ -1,16 +1,21 @@
-// Explain and refactor a selection. Both go through the shared router: explain adds a turn to the
-// chat conversation; refactor streams a rewrite, shows a diff and applies it as one undo step
-// only if the document did not change meanwhile.
+// Explain and refactor a selection. Explain adds a turn to the chat conversation (the chat runs it
+// through the router); refactor is a router turn of its own: it streams a rewrite, shows a diff
+// titled with what it cost, and applies it as one undo step only if the document did not change meanwhile.
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { extractCode, fitToSelection } from '../editing/extractCode';
 import { buildExplainPrompt, buildRefactorPrompt, refactorPresets, type CodeContext } from '../editing/prompts';
 import type { RefactorPreviewDocuments } from '../editing/refactorPreview';
+import { formatUsd } from '../cost/format';
+import { refactorReviewTitle } from '../editing/refactorTitle';
 import { ProviderError } from '../providers/errors';
 import { estimateTokens } from '../router/conversation';
+import type { TurnResult } from '../router/turn';
+import { errorActionLabels, errorNotificationText, presentError } from '../errorPresentation';
 import { applyReplacement } from './safeEdit';
-import type { CommandDependencies } from './types';
+import { showProviderError } from './showError';
+import type { CommandContext } from './types';
 
 const surroundingLines = 5;
 
@@ -59,7 +64,7 @@ async function explainRange(editor: vscode.TextEditor): Promise<vscode.Range> {
   return best ?? editor.visibleRanges[0] ?? new vscode.Range(0, 0, editor.document.lineCount, 0);
 }
 
-export async function explain(dependencies: CommandDependencies): Promise<boolean> {
+export async function explain(dependencies: CommandContext): Promise<boolean> {
   const editor = requireEditor();
   if (!editor) return false;
   const range = await explainRange(editor);
@@ -97,23 +102,27 @@ async function askInstruction(): Promise<string | undefined> {
   });
 }
 
-async function askProviderAndModel(dependencies: CommandDependencies): Promise<{ providerId: string; model: string } | undefined> {
-  const hub = dependencies.hub;
-  await hub.refreshKeyPresence();
-  const usable = hub.settings.allProviders().filter(descriptor => hub.hasKey(descriptor.id) || !descriptor.quirks.keyRequired);
+async function askProviderAndModel(dependencies: CommandContext): Promise<{ providerId: string; model: string } | undefined> {
+  const providers = dependencies.providers;
+  await providers.refreshKeyPresence();
+  const usable = dependencies.catalog.all().filter(descriptor => providers.usable(descriptor.id));
   if (!usable.length) {
-    void vscode.window.showWarningMessage('No provider has a key yet. Run "BYOK AI: Set API Key" first.');
+    void vscode.window.showWarningMessage('No provider is ready yet: activate one and set its key (BYOK AI: Set API Key), or check the key store.');
     return undefined;
   }
-  const provider = await vscode.window.showQuickPick(usable.map(descriptor => ({ label: descriptor.label, description: hub.settings.model(descriptor.id), descriptor })), { placeHolder: 'Refactor with which provider? (this request only)' });
+  const provider = await vscode.window.showQuickPick(usable.map(descriptor => ({ label: descriptor.label, description: dependencies.settings.model(descriptor.id), descriptor })), { placeHolder: 'Refactor with which provider? (this request only)' });
   if (!provider) return undefined;
-  const models = await hub.models(provider.descriptor.id);
+  const models = await providers.models(provider.descriptor.id);
   const model = await vscode.window.showQuickPick(models.map(option => ({ label: option.id, description: option.live ? '' : 'catalog' })), { placeHolder: `Which ${provider.descriptor.label} model?` });
   if (!model) return undefined;
   return { providerId: provider.descriptor.id, model: model.label };
 }
 
-export async function refactor(dependencies: CommandDependencies, previews: RefactorPreviewDocuments, options: { choose?: boolean; instruction?: string } = {}): Promise<'applied' | 'discarded' | 'cancelled' | 'failed'> {
+/** `override`: a preset's provider and model, for this request only (already checked to be usable). */
+export async function refactor(
+  dependencies: CommandContext, previews: RefactorPreviewDocuments,
+  options: { choose?: boolean; instruction?: string; override?: { providerId: string; model: string } } = {},
+): Promise<'applied' | 'discarded' | 'cancelled' | 'failed'> {
   const editor = requireEditor();
   if (!editor) return 'failed';
   if (editor.selection.isEmpty) {
@@ -124,7 +133,7 @@ export async function refactor(dependencies: CommandDependencies, previews: Refa
   const selection = new vscode.Range(editor.selection.start, editor.selection.end);
   const version = document.version;
   const choice: RefactorChoice | undefined = await (async () => {
-    const override = options.choose ? await askProviderAndModel(dependencies) : undefined;
+    const override = options.override ?? (options.choose ? await askProviderAndModel(dependencies) : undefined);
     if (options.choose && !override) return undefined;
     const instruction = options.instruction ?? await askInstruction();
     return instruction ? { instruction, ...override } : undefined;
@@ -133,51 +142,64 @@ export async function refactor(dependencies: CommandDependencies, previews: Refa
 
   const context = codeContext(document, selection);
   const prompt = buildRefactorPrompt(context, choice.instruction);
-  const hub = dependencies.hub;
-  const providerId = choice.providerId ?? hub.settings.selectedProviderId();
-  const model = choice.model ?? hub.settings.model(providerId);
-  const known = hub.knownModels(providerId).find(option => option.id === model);
+  const { settings, providers } = dependencies;
+  const providerId = choice.providerId ?? settings.selectedProviderId();
+  const model = choice.model ?? settings.model(providerId);
+  const known = providers.knownModels(providerId).find(option => option.id === model);
   if (known?.contextWindow && estimateTokens(prompt) * 2 > known.contextWindow) {
     void vscode.window.showErrorMessage(`BYOK AI: the selection is too large for ${model} (about ${estimateTokens(prompt)} tokens in, and as many out, for a ${known.contextWindow}-token window). Select less code or pick a larger model.`);
     return 'failed';
   }
 
-  let answer = '';
-  try {
-    answer = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `BYOK AI: refactoring (${choice.instruction.slice(0, 40)})`, cancellable: true },
-      async (progress, token) => {
-        const abort = new AbortController();
-        activeRequests.add(abort);
-        const subscription = token.onCancellationRequested(() => abort.abort());
-        let text = '';
-        try {
-          for await (const output of dependencies.router.streamChat({
-            ...(choice.providerId ? { providerId: choice.providerId } : {}), ...(choice.model ? { model: choice.model } : {}),
-            messages: [{ role: 'user', content: prompt }], system: 'You rewrite code exactly as instructed and reply with only the code.',
-            maxOutputTokens: hub.settings.maxOutputTokens(),
-          }, abort.signal)) {
-            if (output.type === 'text-delta') {
-              text += output.text;
-              progress.report({ message: `${text.split('\n').length} lines…` });
-            } else if (output.type === 'retry-scheduled') {
-              progress.report({ message: `retrying in ${Math.ceil(output.delayMs / 1000)} s…` });
-            }
+  const streamRewrite = (overrideBudget: boolean): Thenable<{ text: string; result: TurnResult }> => vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `BYOK AI: refactoring (${choice.instruction.slice(0, 40)})`, cancellable: true },
+    async (progress, token) => {
+      const abort = new AbortController();
+      activeRequests.add(abort);
+      const subscription = token.onCancellationRequested(() => abort.abort());
+      let text = '';
+      try {
+        const turn = dependencies.router.turn({
+          feature: 'refactor',
+          ...(choice.providerId ? { providerId: choice.providerId } : {}), ...(choice.model ? { model: choice.model } : {}),
+          messages: [{ role: 'user', content: prompt }], system: 'You rewrite code exactly as instructed and reply with only the code.',
+          maxOutputTokens: settings.maxOutputTokens(),
+          ...(overrideBudget ? { overrideBudget: true } : {}),
+        }, abort.signal);
+        for await (const output of turn.parts) {
+          if (output.type === 'text-delta') {
+            text += output.text;
+            progress.report({ message: `${text.split('\n').length} lines…` });
+          } else if (output.type === 'retry-scheduled') {
+            progress.report({ message: `retrying in ${Math.ceil(output.delayMs / 1000)} s…` });
           }
-        } finally {
-          subscription.dispose();
-          activeRequests.delete(abort);
         }
-        return text;
-      },
-    );
-  } catch (error) {
-    if (error instanceof ProviderError && error.kind === 'aborted') return 'cancelled';
-    await showProviderError(error);
-    return 'failed';
+        return { text, result: await turn.settled };
+      } finally {
+        subscription.dispose();
+        activeRequests.delete(abort);
+      }
+    },
+  );
+
+  let answer: { text: string; result: TurnResult } | undefined;
+  for (let overrideBudget = false; !answer;) {
+    try {
+      answer = await streamRewrite(overrideBudget);
+    } catch (error) {
+      if (error instanceof ProviderError && error.kind === 'aborted') return 'cancelled';
+      // A budget refusal sent nothing; the user may send this one request anyway.
+      if (error instanceof ProviderError && error.kind === 'budget' && !overrideBudget) {
+        if (!await confirmOverBudget(dependencies, error)) return 'cancelled';
+        overrideBudget = true;
+        continue;
+      }
+      await showError(dependencies, error);
+      return 'failed';
+    }
   }
 
-  const code = extractCode(answer);
+  const code = extractCode(answer.text);
   if (!code.trim()) {
     void vscode.window.showErrorMessage('BYOK AI: the model returned no code. Try again or rephrase the instruction.');
     return 'failed';
@@ -190,8 +212,10 @@ export async function refactor(dependencies: CommandDependencies, previews: Refa
     eol: document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n',
   });
 
-  if (hub.settings.refactorShowDiff()) {
-    const accepted = await reviewInDiff(previews, document, selection, replacement);
+  const costText = formatUsd(answer.result.cost);
+  if (settings.refactorShowDiff()) {
+    const title = refactorReviewTitle(path.basename(document.uri.path), choice.instruction, costText);
+    const accepted = await reviewInDiff(previews, document, selection, replacement, title);
     if (!accepted) return 'discarded';
   }
   const outcome = await applyReplacement({ uri: document.uri, range: selection, version }, replacement);
@@ -199,16 +223,18 @@ export async function refactor(dependencies: CommandDependencies, previews: Refa
     void vscode.window.showWarningMessage(`BYOK AI: ${outcome.reason}`);
     return 'failed';
   }
+  // Without a review diff the status bar is where the refactoring finishes, so the cost shows there.
+  if (costText && !settings.refactorShowDiff()) vscode.window.setStatusBarMessage(`BYOK AI: refactoring applied — ${costText}`, 8_000);
   return 'applied';
 }
 
-async function reviewInDiff(previews: RefactorPreviewDocuments, document: vscode.TextDocument, selection: vscode.Range, replacement: string): Promise<boolean> {
+async function reviewInDiff(previews: RefactorPreviewDocuments, document: vscode.TextDocument, selection: vscode.Range, replacement: string, title: string): Promise<boolean> {
   const fullText = document.getText();
   const proposed = fullText.slice(0, document.offsetAt(selection.start)) + replacement + fullText.slice(document.offsetAt(selection.end));
   const fileName = path.basename(document.uri.path);
   const left = previews.add(fileName, 'original', fullText);
   const right = previews.add(fileName, 'proposed', proposed);
-  await vscode.commands.executeCommand('vscode.diff', left, right, `${fileName}: BYOK AI refactoring (review)`, { preview: true, selection: new vscode.Range(selection.start, selection.start) });
+  await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true, selection: new vscode.Range(selection.start, selection.start) });
   try {
     const apply = 'Apply';
     const choice = await vscode.window.showInformationMessage('Apply this refactoring? It becomes one undo step.', apply, 'Discard');
@@ -227,29 +253,24 @@ async function closeDiff(right: vscode.Uri): Promise<void> {
   }
 }
 
-export async function showProviderError(error: unknown): Promise<void> {
+/** An unknown provider id (the error says so) still gets a notification, without a dashboard. */
+function descriptorFor(dependencies: CommandContext, providerId: string): { id: string; label: string; dashboardUrl: string } {
+  return dependencies.catalog.describe(providerId) ?? { id: providerId, label: providerId || 'BYOK AI', dashboardUrl: '' };
+}
+
+/** The same notification every command shows (one presentation table); no retry: the selection may have moved. */
+async function showError(dependencies: CommandContext, error: unknown): Promise<void> {
   if (!(error instanceof ProviderError)) {
     void vscode.window.showErrorMessage(`BYOK AI: ${error instanceof Error ? error.message : String(error)}`);
     return;
   }
-  const actions: string[] = [];
-  if (error.kind === 'missing-key' || error.kind === 'auth') actions.push('Set key');
-  if (['rate-limit', 'overloaded', 'server', 'quota', 'model-not-found', 'context-length'].includes(error.kind)) actions.push('Switch provider');
-  const choice = await vscode.window.showErrorMessage(`BYOK AI: ${error.message} ${error.fix}`, ...actions);
-  if (choice === 'Set key') await vscode.commands.executeCommand('byok.setKey', error.providerId);
-  if (choice === 'Switch provider') await vscode.commands.executeCommand('byok.switchProvider');
+  await showProviderError(descriptorFor(dependencies, error.providerId), error);
 }
 
-/** The lightbulb on a selection: Explain and Refactor. */
-export class SelectionCodeActions implements vscode.CodeActionProvider {
-  static readonly kinds = [vscode.CodeActionKind.RefactorRewrite, vscode.CodeActionKind.Empty];
-
-  provideCodeActions(_document: vscode.TextDocument, range: vscode.Range | vscode.Selection): vscode.CodeAction[] {
-    if (range.isEmpty) return [];
-    const explainAction = new vscode.CodeAction('BYOK AI: Explain selection', vscode.CodeActionKind.Empty);
-    explainAction.command = { command: 'byok.explain', title: 'Explain selection' };
-    const refactorAction = new vscode.CodeAction('BYOK AI: Refactor selection…', vscode.CodeActionKind.RefactorRewrite);
-    refactorAction.command = { command: 'byok.refactor', title: 'Refactor selection' };
-    return [explainAction, refactorAction];
-  }
+async function confirmOverBudget(dependencies: CommandContext, error: ProviderError): Promise<boolean> {
+  const descriptor = descriptorFor(dependencies, error.providerId);
+  const info = presentError(error, descriptor.dashboardUrl || undefined);
+  const sendAnyway = errorActionLabels.sendAnyway;
+  const choice = await vscode.window.showWarningMessage(errorNotificationText(descriptor.label, info), sendAnyway);
+  return choice === sendAnyway;
 }

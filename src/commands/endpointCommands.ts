@@ -3,7 +3,7 @@
 
 import * as vscode from 'vscode';
 import { customEndpointPresets, customProviderPrefix, type CustomEndpoint } from '../providers/registry';
-import type { CommandDependencies } from './types';
+import type { CommandContext } from './types';
 
 function slug(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'endpoint';
@@ -41,7 +41,7 @@ async function askEndpoint(initial: Partial<CustomEndpoint>): Promise<Omit<Custo
   };
 }
 
-export async function addCustomEndpoint(dependencies: CommandDependencies): Promise<string | undefined> {
+export async function addCustomEndpoint(context: CommandContext): Promise<string | undefined> {
   const preset = await vscode.window.showQuickPick(
     [...customEndpointPresets.map(entry => ({ label: entry.label, description: entry.baseUrl, preset: entry })), { label: 'Other OpenAI-compatible server…', description: '', preset: undefined }],
     { title: 'Add a custom endpoint' },
@@ -49,7 +49,7 @@ export async function addCustomEndpoint(dependencies: CommandDependencies): Prom
   if (!preset) return undefined;
   const answers = await askEndpoint({ name: preset.preset?.label ?? '', baseUrl: preset.preset?.baseUrl ?? '' });
   if (!answers) return undefined;
-  const settings = dependencies.hub.settings;
+  const settings = context.settings;
   const existing = settings.customEndpoints();
   let id = slug(answers.name);
   for (let counter = 2; existing.some(endpoint => endpoint.id === id); counter++) id = `${slug(answers.name)}-${counter}`;
@@ -61,8 +61,8 @@ export async function addCustomEndpoint(dependencies: CommandDependencies): Prom
   return providerId;
 }
 
-async function pickEndpoint(dependencies: CommandDependencies, argument: unknown, placeHolder: string): Promise<CustomEndpoint | undefined> {
-  const settings = dependencies.hub.settings;
+async function pickEndpoint(context: CommandContext, argument: unknown, placeHolder: string): Promise<CustomEndpoint | undefined> {
+  const settings = context.settings;
   if (typeof argument === 'string') return settings.customEndpoint(argument);
   const endpoints = settings.customEndpoints();
   if (!endpoints.length) {
@@ -73,24 +73,24 @@ async function pickEndpoint(dependencies: CommandDependencies, argument: unknown
   return picked?.endpoint;
 }
 
-export async function editCustomEndpoint(dependencies: CommandDependencies, argument?: unknown): Promise<boolean> {
-  const endpoint = await pickEndpoint(dependencies, argument, 'Edit which endpoint?');
+export async function editCustomEndpoint(context: CommandContext, argument?: unknown): Promise<boolean> {
+  const endpoint = await pickEndpoint(context, argument, 'Edit which endpoint?');
   if (!endpoint) return false;
   const answers = await askEndpoint(endpoint);
   if (!answers) return false;
-  const settings = dependencies.hub.settings;
+  const settings = context.settings;
   await settings.setCustomEndpoints(settings.customEndpoints().map(each => each.id === endpoint.id ? { id: endpoint.id, ...answers } : each));
   return true;
 }
 
-export async function removeCustomEndpoint(dependencies: CommandDependencies, argument?: unknown): Promise<boolean> {
-  const endpoint = await pickEndpoint(dependencies, argument, 'Remove which endpoint?');
+export async function removeCustomEndpoint(context: CommandContext, argument?: unknown): Promise<boolean> {
+  const endpoint = await pickEndpoint(context, argument, 'Remove which endpoint?');
   if (!endpoint) return false;
   const remove = 'Remove';
   const choice = await vscode.window.showWarningMessage(`Remove the endpoint "${endpoint.name}" and its stored key?`, { modal: true }, remove);
   if (choice !== remove) return false;
-  const settings = dependencies.hub.settings;
+  const settings = context.settings;
   await settings.setCustomEndpoints(settings.customEndpoints().filter(each => each.id !== endpoint.id));
-  await dependencies.hub.keys.delete(`${customProviderPrefix}${endpoint.id}`).catch(() => undefined);
+  await context.keys.delete(`${customProviderPrefix}${endpoint.id}`).catch(() => undefined);
   return true;
 }

@@ -3,35 +3,36 @@
 
 import * as vscode from 'vscode';
 import { normalizeKey } from '../config/keyFormat';
-import { SecretStoreError, secretStoreHelp } from '../config/secrets';
-import { errorInfo } from '../chat/chatController';
+import { presentError } from '../errorPresentation';
+import { isProviderError } from '../providers/errors';
 import type { ProviderDescriptor } from '../providers/registry';
 import { buildVerifyReport, type VerifyReportEntry } from '../report/verifyReport';
-import type { CommandDependencies } from './types';
+import { describeKeyState } from '../providerState/usable';
+import { showProviderError } from './showError';
+import type { CommandContext } from './types';
 
 const argumentProviderId = (value: unknown): string | undefined => typeof value === 'string' ? value : undefined;
 
 /** The provider a command acts on: its argument, or one the user picks. */
-export async function resolveProvider(dependencies: CommandDependencies, argument: unknown, placeHolder: string): Promise<ProviderDescriptor | undefined> {
-  const settings = dependencies.hub.settings;
+export async function resolveProvider(context: CommandContext, argument: unknown, placeHolder: string): Promise<ProviderDescriptor | undefined> {
   const given = argumentProviderId(argument);
   if (given) {
-    const descriptor = settings.describe(given);
+    const descriptor = context.catalog.describe(given);
     if (!descriptor) void vscode.window.showErrorMessage(`BYOK AI does not know the provider "${given.slice(0, 60)}".`);
     return descriptor;
   }
-  await dependencies.hub.refreshKeyPresence();
-  const items = settings.allProviders().map(descriptor => ({
+  await context.providers.refreshKeyPresence();
+  const items = context.catalog.all().map(descriptor => ({
     label: descriptor.label,
-    description: `${settings.isEnabled(descriptor.id) ? 'active' : 'inactive'} · key ${dependencies.hub.keyState(descriptor.id)}`,
+    description: `${context.settings.isEnabled(descriptor.id) ? 'active' : 'inactive'} · key ${describeKeyState(context.providers.keyState(descriptor.id))}`,
     descriptor,
   }));
   const picked = await vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true });
   return picked?.descriptor;
 }
 
-export async function setKey(dependencies: CommandDependencies, argument?: unknown): Promise<boolean> {
-  const descriptor = await resolveProvider(dependencies, argument, 'Set the API key of which provider?');
+export async function setKey(context: CommandContext, argument?: unknown): Promise<boolean> {
+  const descriptor = await resolveProvider(context, argument, 'Set the API key of which provider?');
   if (!descriptor) return false;
   const value = await vscode.window.showInputBox({
     title: `${descriptor.label} API key`,
@@ -50,20 +51,18 @@ export async function setKey(dependencies: CommandDependencies, argument?: unkno
     if (choice !== keep) return false;
   }
   try {
-    await dependencies.hub.keys.set(descriptor.id, key);
+    await context.keys.set(descriptor.id, key);
   } catch (error) {
-    const message = error instanceof SecretStoreError ? error.message : 'The key could not be saved.';
-    void vscode.window.showErrorMessage(message, 'Learn more').then(choice => {
-      if (choice) void vscode.env.openExternal(vscode.Uri.parse(secretStoreHelp));
-    });
+    if (!isProviderError(error)) throw error;
+    void showProviderError(descriptor, error);
     return false;
   }
-  await dependencies.hub.refreshKeyPresence(descriptor.id);
-  dependencies.log.info(`key saved for ${descriptor.id}`);
+  await context.providers.refreshKeyPresence(descriptor.id);
+  context.log.info(`key saved for ${descriptor.id}`);
   if (vscode.env.uiKind === vscode.UIKind.Web) {
     void vscode.window.showInformationMessage('In browser-hosted VS Code the key is stored, encrypted, in this browser\'s storage for this site: another browser or profile will not have it.');
   }
-  const settings = dependencies.hub.settings;
+  const settings = context.settings;
   if (!settings.isEnabled(descriptor.id)) {
     const activate = 'Activate and use';
     const choice = await vscode.window.showInformationMessage(`${descriptor.label} key saved. Activate ${descriptor.label} and use it for chat?`, activate, 'Not now');
@@ -74,41 +73,42 @@ export async function setKey(dependencies: CommandDependencies, argument?: unkno
   } else {
     void vscode.window.setStatusBarMessage(`$(check) ${descriptor.label} key saved`, 3000);
   }
-  void dependencies.hub.verify(descriptor.id);
+  void context.providers.verify(descriptor.id);
   return true;
 }
 
-export async function deleteKey(dependencies: CommandDependencies, argument?: unknown): Promise<boolean> {
-  const descriptor = await resolveProvider(dependencies, argument, 'Delete the API key of which provider?');
+export async function deleteKey(context: CommandContext, argument?: unknown): Promise<boolean> {
+  const descriptor = await resolveProvider(context, argument, 'Delete the API key of which provider?');
   if (!descriptor) return false;
   const remove = 'Delete key';
   const choice = await vscode.window.showWarningMessage(`Delete the ${descriptor.label} API key from VS Code's secret storage?`, { modal: true }, remove);
   if (choice !== remove) return false;
   try {
-    await dependencies.hub.keys.delete(descriptor.id);
+    await context.keys.delete(descriptor.id);
   } catch (error) {
-    void vscode.window.showErrorMessage(error instanceof Error ? error.message : 'The key could not be deleted.');
+    if (!isProviderError(error)) throw error;
+    void showProviderError(descriptor, error);
     return false;
   }
-  await dependencies.hub.refreshKeyPresence(descriptor.id);
-  dependencies.log.info(`key deleted for ${descriptor.id}`);
+  await context.providers.refreshKeyPresence(descriptor.id);
+  context.log.info(`key deleted for ${descriptor.id}`);
   return true;
 }
 
-export async function setActivation(dependencies: CommandDependencies, enabled: boolean, argument?: unknown): Promise<boolean> {
-  const descriptor = await resolveProvider(dependencies, argument, enabled ? 'Activate which provider?' : 'Deactivate which provider?');
+export async function setActivation(context: CommandContext, enabled: boolean, argument?: unknown): Promise<boolean> {
+  const descriptor = await resolveProvider(context, argument, enabled ? 'Activate which provider?' : 'Deactivate which provider?');
   if (!descriptor) return false;
-  await dependencies.hub.settings.setEnabled(descriptor.id, enabled);
+  await context.settings.setEnabled(descriptor.id, enabled);
   return true;
 }
 
-export async function selectModel(dependencies: CommandDependencies, argument?: unknown, modelArgument?: unknown): Promise<boolean> {
-  const descriptor = await resolveProvider(dependencies, argument, 'Select a model for which provider?');
+export async function selectModel(context: CommandContext, argument?: unknown, modelArgument?: unknown): Promise<boolean> {
+  const descriptor = await resolveProvider(context, argument, 'Select a model for which provider?');
   if (!descriptor) return false;
-  const settings = dependencies.hub.settings;
+  const settings = context.settings;
   let model = typeof modelArgument === 'string' ? modelArgument : undefined;
   if (!model) {
-    model = await pickModel(dependencies, descriptor);
+    model = await pickModel(context, descriptor);
     if (!model) return false;
   }
   try {
@@ -120,20 +120,20 @@ export async function selectModel(dependencies: CommandDependencies, argument?: 
   return true;
 }
 
-async function pickModel(dependencies: CommandDependencies, descriptor: ProviderDescriptor): Promise<string | undefined> {
+async function pickModel(context: CommandContext, descriptor: ProviderDescriptor): Promise<string | undefined> {
   const quickPick = vscode.window.createQuickPick<vscode.QuickPickItem & { id: string }>();
   quickPick.title = `${descriptor.label}: select a model`;
   quickPick.placeholder = 'Type to filter, or enter any model id';
   quickPick.busy = true;
-  const current = dependencies.hub.settings.model(descriptor.id);
+  const current = context.settings.model(descriptor.id);
   const toItems = (options: { id: string; label: string; live: boolean; contextWindow?: number }[]) => options.map(option => ({
     id: option.id,
     label: option.id === current ? `$(check) ${option.id}` : option.id,
     description: [option.live ? '' : 'catalog', option.contextWindow ? `${Math.round(option.contextWindow / 1000)}k context` : ''].filter(Boolean).join(' · '),
   }));
-  quickPick.items = toItems(dependencies.hub.knownModels(descriptor.id));
+  quickPick.items = toItems(context.providers.knownModels(descriptor.id));
   quickPick.show();
-  void dependencies.hub.models(descriptor.id, true).then(options => {
+  void context.providers.models(descriptor.id, true).then(options => {
     quickPick.items = toItems(options);
     quickPick.busy = false;
   });
@@ -148,89 +148,91 @@ async function pickModel(dependencies: CommandDependencies, descriptor: Provider
 }
 
 /** Status bar click: pick a provider (ready ones first), then optionally its model. */
-export async function switchProvider(dependencies: CommandDependencies, argument?: unknown): Promise<boolean> {
-  const hub = dependencies.hub;
-  const settings = hub.settings;
+export async function switchProvider(context: CommandContext, argument?: unknown): Promise<boolean> {
+  const providers = context.providers;
+  const settings = context.settings;
   let descriptor: ProviderDescriptor | undefined;
   const given = argumentProviderId(argument);
   if (given) {
-    descriptor = settings.describe(given);
+    descriptor = context.catalog.describe(given);
   } else {
-    await hub.refreshKeyPresence();
+    await providers.refreshKeyPresence();
     const selected = settings.selectedProviderId();
-    const ready = (id: string): boolean => settings.isEnabled(id) && (hub.hasKey(id) || !hub.keyRequired(id));
     type Item = vscode.QuickPickItem & { descriptor?: ProviderDescriptor; needsKey?: boolean };
-    const all = settings.allProviders();
+    const all = context.catalog.all();
     const items: Item[] = [{ label: 'Ready', kind: vscode.QuickPickItemKind.Separator }];
-    for (const each of all.filter(entry => ready(entry.id))) {
-      items.push({ label: `${each.id === selected ? '$(check) ' : ''}${each.label}`, description: settings.model(each.id), detail: `key ${hub.keyState(each.id)}`, descriptor: each });
+    for (const each of all.filter(entry => providers.usable(entry.id))) {
+      items.push({ label: `${each.id === selected ? '$(check) ' : ''}${each.label}`, description: settings.model(each.id), detail: `key ${describeKeyState(providers.keyState(each.id))}`, descriptor: each });
     }
     items.push({ label: 'Other providers', kind: vscode.QuickPickItemKind.Separator });
-    for (const each of all.filter(entry => !ready(entry.id))) {
-      const needsKey = hub.keyRequired(each.id) && !hub.hasKey(each.id);
-      items.push({ label: each.label, description: needsKey ? '$(key) set key…' : 'inactive — activate', descriptor: each, needsKey });
+    for (const each of all.filter(entry => !providers.usable(entry.id))) {
+      const usability = providers.usability(each.id);
+      const reason = usability.usable ? undefined : usability.reason;
+      const needsKey = reason === 'missing-key';
+      const description = reason === 'key-store' ? '$(warning) the key store failed' : needsKey ? '$(key) set key…' : 'inactive — activate';
+      items.push({ label: each.label, description, descriptor: each, needsKey });
     }
     const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Switch the provider BYOK AI uses', matchOnDescription: true });
     if (!picked?.descriptor) return false;
     descriptor = picked.descriptor;
-    if (picked.needsKey && !(await setKey(dependencies, descriptor.id))) return false;
+    if (picked.needsKey && !(await setKey(context, descriptor.id))) return false;
   }
   if (!descriptor) return false;
   await settings.setEnabled(descriptor.id, true);
   await settings.setSelectedProvider(descriptor.id);
   if (!given) {
-    const model = await pickModel(dependencies, descriptor);
+    const model = await pickModel(context, descriptor);
     if (model) await settings.setModel(descriptor.id, model);
   }
   return true;
 }
 
-export async function refreshModels(dependencies: CommandDependencies, argument?: unknown): Promise<boolean> {
-  const descriptor = await resolveProvider(dependencies, argument, 'Refresh the models of which provider?');
+export async function refreshModels(context: CommandContext, argument?: unknown): Promise<boolean> {
+  const descriptor = await resolveProvider(context, argument, 'Refresh the models of which provider?');
   if (!descriptor) return false;
-  await dependencies.hub.models(descriptor.id, true);
+  await context.providers.models(descriptor.id, true);
   return true;
 }
 
-export async function verifyProvider(dependencies: CommandDependencies, argument?: unknown): Promise<boolean> {
-  const descriptor = await resolveProvider(dependencies, argument, 'Verify which provider?');
+export async function verifyProvider(context: CommandContext, argument?: unknown): Promise<boolean> {
+  const descriptor = await resolveProvider(context, argument, 'Verify which provider?');
   if (!descriptor) return false;
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Verifying ${descriptor.label}…` },
-    () => dependencies.hub.verify(descriptor.id),
+    () => context.providers.verify(descriptor.id),
   );
   if (result.ok) {
     void vscode.window.showInformationMessage(`${descriptor.label} works: ${result.latencyMs} ms${result.modelCount !== undefined ? `, ${result.modelCount} models` : ''}.`);
   } else if (result.error) {
-    const info = errorInfo(result.error);
-    dependencies.log.warn(`verify ${descriptor.id}: ${result.error.toString()}`);
-    const dashboard = 'Open dashboard';
-    const choice = await vscode.window.showErrorMessage(`${descriptor.label}: ${info.message} — ${info.fix}`, dashboard, 'Set key');
-    if (choice === dashboard) await vscode.env.openExternal(vscode.Uri.parse(descriptor.dashboardUrl));
-    if (choice === 'Set key') await setKey(dependencies, descriptor.id);
+    context.log.warn(`verify ${descriptor.id}: ${result.error.toString()}`);
+    void showProviderError(descriptor, result.error, () => verifyProvider(context, descriptor.id));
   }
   return result.ok;
 }
 
-export async function verifyAll(dependencies: CommandDependencies): Promise<string> {
-  const hub = dependencies.hub;
-  const settings = hub.settings;
-  await hub.refreshKeyPresence();
-  const descriptors = settings.allProviders();
+export async function verifyAll(context: CommandContext): Promise<string> {
+  const providers = context.providers;
+  const settings = context.settings;
+  await providers.refreshKeyPresence();
+  const descriptors = context.catalog.all();
   const entries: VerifyReportEntry[] = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Verifying providers…', cancellable: false },
     async progress => {
       let done = 0;
       return Promise.all(descriptors.map(async descriptor => {
-        const keyPresent = hub.hasKey(descriptor.id);
+        const keyPresent = providers.hasKey(descriptor.id);
+        const keySetOn = providers.keySetOn(descriptor.id);
+        const keyStoreFailure = descriptor.quirks.keyRequired ? providers.keyStoreFailure() : undefined;
         const entry: VerifyReportEntry = {
           providerId: descriptor.id, label: descriptor.label, keyPresent, keyRequired: descriptor.quirks.keyRequired,
+          ...(keySetOn ? { keySetOn } : {}),
+          ...(keyStoreFailure ? { keyStoreError: presentError(keyStoreFailure) } : {}),
           active: settings.isEnabled(descriptor.id) || settings.selectedProviderId() === descriptor.id,
           baseUrl: settings.baseUrl(descriptor.id) ?? descriptor.defaultBaseUrl, defaultBaseUrl: descriptor.defaultBaseUrl, dashboardUrl: descriptor.dashboardUrl,
         };
         if (keyPresent || (!descriptor.quirks.keyRequired && settings.isEnabled(descriptor.id))) {
-          const result = await hub.verify(descriptor.id, 15_000);
-          entry.result = { ok: result.ok, latencyMs: result.latencyMs, ...(result.modelCount !== undefined ? { modelCount: result.modelCount } : {}), ...(result.error ? { error: errorInfo(result.error) } : {}) };
+          const result = await providers.verify(descriptor.id, 15_000);
+          entry.result = { ok: result.ok, latencyMs: result.latencyMs, ...(result.modelCount !== undefined ? { modelCount: result.modelCount } : {}), ...(result.error ? { error: presentError(result.error, descriptor.dashboardUrl) } : {}) };
         }
         progress.report({ message: `${++done} of ${descriptors.length}`, increment: 100 / descriptors.length });
         return entry;
@@ -244,8 +246,9 @@ export async function verifyAll(dependencies: CommandDependencies): Promise<stri
   return report;
 }
 
-export async function openDashboard(dependencies: CommandDependencies, argument?: unknown): Promise<boolean> {
-  const descriptor = await resolveProvider(dependencies, argument, 'Open the key dashboard of which provider?');
+export async function openDashboard(context: CommandContext, argument?: unknown): Promise<boolean> {
+  const descriptor = await resolveProvider(context, argument, 'Open the key dashboard of which provider?');
   if (!descriptor) return false;
   return vscode.env.openExternal(vscode.Uri.parse(descriptor.dashboardUrl));
 }
+

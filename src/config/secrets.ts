@@ -1,28 +1,32 @@
 // The only user of `context.secrets`. One key per provider id; nothing else ever persists a key.
-// Failures of the platform's secret store are caught here and reported as "key missing" plus a
-// clear message; a key is never written anywhere else as a fallback.
+// When the platform's secret store fails (no keyring on Linux, a locked keychain, browser storage
+// unavailable) every operation throws a ProviderError of kind `key-store`, so the chat, the cards,
+// the status bar and the verify report say that the key store failed — never "no key is set".
+// A key is never written anywhere else as a fallback. No `vscode` runtime import (unit-tested).
 
-import * as vscode from 'vscode';
-import { forgetSecretForRedaction, redact, registerSecretForRedaction } from '../providers/errors';
+import type * as vscode from 'vscode';
+import { Emitter, type Disposable, type Event } from '../emitter';
+import { ProviderError, forgetSecretForRedaction, redact, registerSecretForRedaction } from '../providers/errors';
+import type { KeyDates } from './keyDates';
 import { normalizeKey } from './keyFormat';
 
 const keyPrefix = 'byok.key.';
 
-export class SecretStoreError extends Error {
-  override readonly name = 'SecretStoreError';
-}
+export type SecretStore = Pick<vscode.SecretStorage, 'get' | 'store' | 'delete' | 'onDidChange'>;
 
-export const secretStoreHelp = 'https://code.visualstudio.com/docs/configure/settings-sync#_troubleshooting-keychain-issues';
+type StoreAction = 'read' | 'save' | 'delete';
 
-export class KeyStore implements vscode.Disposable {
-  private readonly changeEmitter = new vscode.EventEmitter<string>();
+export class KeyStore implements Disposable {
+  private readonly changeEmitter = new Emitter<string>();
   /** Fires with the provider id whose key changed, in this window or another one. */
-  readonly onDidChange = this.changeEmitter.event;
-  private readonly subscription: vscode.Disposable;
-  /** The last failure of the platform store, shown by the UI; cleared by the next success. */
-  private failure: string | undefined;
+  readonly onDidChange: Event<string> = this.changeEmitter.event;
+  private readonly failureEmitter = new Emitter<ProviderError | undefined>();
+  /** Fires when the store starts failing (not on every further failure) or works again. */
+  readonly onDidChangeFailure: Event<ProviderError | undefined> = this.failureEmitter.event;
+  private readonly subscription: Disposable;
+  private failure: ProviderError | undefined;
 
-  constructor(private readonly secrets: vscode.SecretStorage) {
+  constructor(private readonly secrets: SecretStore, private readonly dates: KeyDates) {
     this.subscription = secrets.onDidChange(event => {
       if (event.key.startsWith(keyPrefix)) this.changeEmitter.fire(event.key.slice(keyPrefix.length));
     });
@@ -31,61 +35,84 @@ export class KeyStore implements vscode.Disposable {
   dispose(): void {
     this.subscription.dispose();
     this.changeEmitter.dispose();
+    this.failureEmitter.dispose();
   }
 
-  get lastFailure(): string | undefined {
+  /** The last failure of the platform store; cleared by the next success. */
+  get lastFailure(): ProviderError | undefined {
     return this.failure;
   }
 
-  /** The key, or undefined when none is stored or the store failed (never an empty string). */
+  /** The key, or undefined when none is stored (never an empty string). Throws `key-store`. */
   async get(providerId: string): Promise<string | undefined> {
+    let value: string | undefined;
     try {
-      const value = await this.secrets.get(keyPrefix + providerId);
-      this.failure = undefined;
-      const key = value ? normalizeKey(value) : undefined;
-      registerSecretForRedaction(key);
-      return key || undefined;
+      value = await this.secrets.get(keyPrefix + providerId);
     } catch (error) {
-      this.failure = describeStoreFailure('read', error);
-      return undefined;
+      throw this.failed(providerId, 'read', error);
     }
+    this.succeeded();
+    const key = value ? normalizeKey(value) : undefined;
+    registerSecretForRedaction(key);
+    return key || undefined;
   }
 
   async has(providerId: string): Promise<boolean> {
     return (await this.get(providerId)) !== undefined;
   }
 
+  /** The date (`YYYY-MM-DD`) the key was set in BYOK AI, if known. Never the key. */
+  setOn(providerId: string): string | undefined {
+    return this.dates.get(providerId);
+  }
+
   /** Stores a key and reads it back, so a store that silently drops writes is caught now. */
   async set(providerId: string, raw: string): Promise<void> {
     const key = normalizeKey(raw);
-    if (!key) throw new SecretStoreError('The key is empty.');
+    if (!key) throw new Error('The key is empty.');
     registerSecretForRedaction(key);
     try {
       await this.secrets.store(keyPrefix + providerId, key);
       const readBack = await this.secrets.get(keyPrefix + providerId);
       if (readBack !== key) throw new Error('the value read back differs from the value stored');
-      this.failure = undefined;
     } catch (error) {
-      this.failure = describeStoreFailure('save', error);
-      throw new SecretStoreError(this.failure);
+      throw this.failed(providerId, 'save', error);
     }
+    this.succeeded();
+    await this.dates.recordSet(providerId);
   }
 
   async delete(providerId: string): Promise<void> {
-    const previous = await this.get(providerId);
+    const previous = await this.get(providerId).catch(() => undefined);
     try {
       await this.secrets.delete(keyPrefix + providerId);
-      forgetSecretForRedaction(previous);
     } catch (error) {
-      this.failure = describeStoreFailure('delete', error);
-      throw new SecretStoreError(this.failure);
+      throw this.failed(providerId, 'delete', error);
     }
+    this.succeeded();
+    forgetSecretForRedaction(previous);
+    await this.dates.clear(providerId);
+  }
+
+  private failed(providerId: string, action: StoreAction, cause: unknown): ProviderError {
+    const wasWorking = this.failure === undefined;
+    this.failure = keyStoreError(providerId, action, cause);
+    if (wasWorking) this.failureEmitter.fire(this.failure);
+    return this.failure;
+  }
+
+  private succeeded(): void {
+    if (!this.failure) return;
+    this.failure = undefined;
+    this.failureEmitter.fire(undefined);
   }
 }
 
-function describeStoreFailure(action: 'read' | 'save' | 'delete', error: unknown): string {
-  const detail = redact(error instanceof Error ? error.message : String(error));
-  return `VS Code's secret storage could not ${action} the key (${detail.slice(0, 200)}). ` +
-    'On Linux, make sure a keyring (GNOME Keyring or KWallet) is running, or set "password-store" in argv.json (Preferences: Configure Runtime Arguments). ' +
-    'BYOK AI never stores keys anywhere else.';
+/** The `key-store` error for a failed platform call; the detail is redacted and short. */
+export function keyStoreError(providerId: string, action: StoreAction, cause: unknown): ProviderError {
+  const detail = redact(cause instanceof Error ? cause.message : String(cause)).slice(0, 200);
+  return new ProviderError({
+    kind: 'key-store', providerId, retryable: false, cause,
+    message: `The key store failed: VS Code's secret storage could not ${action} the key (${detail}). BYOK AI never stores keys anywhere else.`,
+  });
 }

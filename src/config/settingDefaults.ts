@@ -20,6 +20,15 @@ export const settingDefaults = {
   'chat.systemPrompt': 'You are a concise, expert coding assistant inside VS Code. Answer in Markdown and put code in fenced blocks with a language tag.',
   'chat.maxOutputTokens': 8192,
   'refactor.showDiff': true,
+  'keys.rotateAfterDays': 0,
+  /** Built-in preset names not offered (read from the user's own settings only). */
+  'presets.hiddenBuiltIns': [] as string[],
+  // cost (budgets and endpoint prices: user settings only, see costSettings below)
+  'budget.daily': 0,
+  'budget.monthly': 0,
+  'budget.perProvider': {} as Record<string, { daily?: number; monthly?: number }>,
+  'budget.unpriced': 'ask',
+  customEndpointPrices: {} as Record<string, unknown>,
 } as const;
 
 export type SettingName = keyof typeof settingDefaults;
@@ -30,5 +39,8 @@ export type SettingName = keyof typeof settingDefaults;
  * `.vscode/settings.json` cannot redirect a keyed request.
  */
 export const keyRoutingSettings: readonly SettingName[] = ['customEndpoints', 'baseUrls'];
+
+/** Settings a repository must not change: it could raise your budget or make an endpoint look free. */
+export const costSettings: readonly SettingName[] = ['budget.daily', 'budget.monthly', 'budget.perProvider', 'budget.unpriced', 'customEndpointPrices'];
 
 export const builtInProviderIds: readonly string[] = builtInProviders.map(provider => provider.id);

@@ -4,44 +4,50 @@
 import * as vscode from 'vscode';
 import * as z from 'zod/mini';
 import { builtInProviders, customProviderPrefix, describeCustomEndpoint, type CustomEndpoint, type ProviderDescriptor } from '../providers/registry';
+import { parseCustomEndpoints } from './customEndpoints';
 import type { TimeoutOptions } from '../providers/types';
+import type { BudgetLimits } from '../cost/budgets';
+import type { EndpointPriceSetting } from '../cost/pricing';
 import { settingDefaults, type ProviderSettings, type SettingName } from './settingDefaults';
 
 const section = 'byok';
 
-const modelIdPattern = /^[A-Za-z0-9][A-Za-z0-9._:/@+\-]{0,199}$/;
+const modelIdPattern = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,199}$/;
 
 /** Model ids end up in request bodies and, for Gemini, in URL paths: only plain ids pass. */
 export function isValidModelId(model: string): boolean {
   return modelIdPattern.test(model) && !model.includes('..');
 }
 
-const customEndpointSchema = z.object({
-  id: z.string().check(z.regex(/^[a-z0-9][a-z0-9\-]{0,39}$/)),
-  name: z.string().check(z.minLength(1), z.maxLength(60)),
-  baseUrl: z.string().check(z.regex(/^https?:\/\/[^\s]+$/)),
-  headers: z.optional(z.record(z.string().check(z.regex(/^[A-Za-z0-9\-]{1,64}$/)), z.string().check(z.maxLength(2048)))),
-  keyRequired: z.optional(z.boolean()),
-  defaultModel: z.optional(z.string()),
-});
-
-const timeoutsSchema = z.object({
+// Built on first use (constructing zod schemas costs time at activation).
+const timeoutsSchemaOf = () => z.object({
   connectMs: z.optional(z.number().check(z.gte(1000), z.lte(600_000))),
   firstTokenMs: z.optional(z.number().check(z.gte(1000), z.lte(900_000))),
   idleMs: z.optional(z.number().check(z.gte(1000), z.lte(900_000))),
 });
+let timeoutsSchema: ReturnType<typeof timeoutsSchemaOf> | undefined;
 
 export class Settings implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changeEmitter.event;
   private readonly subscription: vscode.Disposable;
-  /** Problems found in the user's settings, reported once each. */
-  readonly problems = new Set<string>();
+  /** The custom endpoints and provider list, parsed once per configuration change. */
+  private parsed: { endpoints: CustomEndpoint[]; providers: Map<string, ProviderDescriptor>; problems: string[] } | undefined;
 
   constructor() {
     this.subscription = vscode.workspace.onDidChangeConfiguration(event => {
-      if (event.affectsConfiguration(section)) this.changeEmitter.fire();
+      if (!event.affectsConfiguration(section)) return;
+      this.parsed = undefined;
+      this.changeEmitter.fire();
     });
+  }
+
+  /** Problems found in the user's settings right now: ignored endpoint entries, invalid model ids. */
+  problems(): string[] {
+    const invalidModels = Object.entries(this.providerSettings())
+      .filter(([, choice]) => typeof choice?.model === 'string' && choice.model !== '' && !isValidModelId(choice.model))
+      .map(([providerId]) => `Ignored an invalid model id for ${providerId.slice(0, 60)} in byok.providers.`);
+    return [...this.parse().problems, ...invalidModels];
   }
 
   dispose(): void {
@@ -70,22 +76,16 @@ export class Settings implements vscode.Disposable {
 
   // ---------- providers ----------
 
+  private parse(): { endpoints: CustomEndpoint[]; providers: Map<string, ProviderDescriptor>; problems: string[] } {
+    if (this.parsed) return this.parsed;
+    const { endpoints, problems } = parseCustomEndpoints(this.readUserOnly('customEndpoints'));
+    const providers = new Map([...builtInProviders, ...endpoints.map(describeCustomEndpoint)].map(descriptor => [descriptor.id, descriptor]));
+    this.parsed = { endpoints, providers, problems };
+    return this.parsed;
+  }
+
   customEndpoints(): CustomEndpoint[] {
-    const raw = this.readUserOnly('customEndpoints');
-    if (!Array.isArray(raw)) return [];
-    const endpoints: CustomEndpoint[] = [];
-    const seen = new Set<string>();
-    for (const entry of raw) {
-      const parsed = customEndpointSchema.safeParse(entry);
-      if (!parsed.success) {
-        this.problems.add(`Ignored an invalid entry in byok.customEndpoints: ${JSON.stringify(entry)?.slice(0, 120)}`);
-        continue;
-      }
-      if (seen.has(parsed.data.id)) continue;
-      seen.add(parsed.data.id);
-      endpoints.push({ ...parsed.data, keyRequired: parsed.data.keyRequired ?? false });
-    }
-    return endpoints;
+    return [...this.parse().endpoints];
   }
 
   async setCustomEndpoints(endpoints: CustomEndpoint[]): Promise<void> {
@@ -94,17 +94,17 @@ export class Settings implements vscode.Disposable {
 
   /** Built-in providers first, then the user's custom endpoints. */
   allProviders(): ProviderDescriptor[] {
-    return [...builtInProviders, ...this.customEndpoints().map(describeCustomEndpoint)];
+    return [...this.parse().providers.values()];
   }
 
   describe(providerId: string): ProviderDescriptor | undefined {
-    return this.allProviders().find(provider => provider.id === providerId);
+    return this.parse().providers.get(providerId);
   }
 
   customEndpoint(providerId: string): CustomEndpoint | undefined {
     if (!providerId.startsWith(customProviderPrefix)) return undefined;
     const id = providerId.slice(customProviderPrefix.length);
-    return this.customEndpoints().find(endpoint => endpoint.id === id);
+    return this.parse().endpoints.find(endpoint => endpoint.id === id);
   }
 
   /** The base URL a key for this provider may be sent to: the user's override or the registry default. */
@@ -132,7 +132,6 @@ export class Settings implements vscode.Disposable {
   model(providerId: string): string {
     const chosen = this.providerSettings()[providerId]?.model;
     if (typeof chosen === 'string' && isValidModelId(chosen)) return chosen;
-    if (typeof chosen === 'string' && chosen) this.problems.add(`Ignored an invalid model id for ${providerId} in byok.providers.`);
     return this.describe(providerId)?.defaultModel ?? '';
   }
 
@@ -167,7 +166,7 @@ export class Settings implements vscode.Disposable {
   // ---------- behaviour ----------
 
   timeouts(): TimeoutOptions {
-    const parsed = timeoutsSchema.safeParse(this.read<unknown>('timeouts'));
+    const parsed = (timeoutsSchema ??= timeoutsSchemaOf()).safeParse(this.read<unknown>('timeouts'));
     return { ...settingDefaults.timeouts, ...(parsed.success ? parsed.data : {}) } as TimeoutOptions;
   }
 
@@ -186,7 +185,60 @@ export class Settings implements vscode.Disposable {
     return Number.isInteger(value) && value >= 16 && value <= 200_000 ? value : settingDefaults['chat.maxOutputTokens'];
   }
 
+  /** Built-in presets the user hid; a workspace cannot hide or unhide them. */
+  hiddenBuiltInPresets(): string[] {
+    const value = this.readUserOnly('presets.hiddenBuiltIns');
+    return Array.isArray(value) ? value.filter((name): name is string => typeof name === 'string').slice(0, 500) : [];
+  }
+
   refactorShowDiff(): boolean {
     return this.read<boolean>('refactor.showDiff') !== false;
+  }
+
+  // ---------- cost (owned by the cost area) ----------
+  // Read from the user's own settings only: a repository must not raise a budget or price an endpoint.
+
+  budgetLimits(): BudgetLimits {
+    const amount = (name: SettingName): number => {
+      const value = this.readUserOnly(name);
+      return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
+    };
+    const perProvider: Record<string, { daily?: number; monthly?: number }> = {};
+    const raw = this.readUserOnly('budget.perProvider');
+    if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
+      for (const [providerId, limit] of Object.entries(raw as Record<string, unknown>)) {
+        if (!limit || typeof limit !== 'object') continue;
+        const { daily, monthly } = limit as { daily?: unknown; monthly?: unknown };
+        perProvider[providerId] = {
+          ...(typeof daily === 'number' && daily > 0 ? { daily } : {}),
+          ...(typeof monthly === 'number' && monthly > 0 ? { monthly } : {}),
+        };
+      }
+    }
+    const unpriced = this.readUserOnly('budget.unpriced');
+    return {
+      daily: amount('budget.daily'), monthly: amount('budget.monthly'), perProvider,
+      unpriced: unpriced === 'allow' || unpriced === 'block' ? unpriced : 'ask',
+    };
+  }
+
+  /** A custom endpoint's price (`custom:<id>`), from `byok.customEndpointPrices`. */
+  endpointPrice(providerId: string): EndpointPriceSetting | undefined {
+    if (!providerId.startsWith(customProviderPrefix)) return undefined;
+    const all = this.readUserOnly('customEndpointPrices');
+    if (!all || typeof all !== 'object' || Array.isArray(all)) return undefined;
+    const entry = (all as Record<string, unknown>)[providerId.slice(customProviderPrefix.length)];
+    if (entry === 'free') return 'free';
+    if (!entry || typeof entry !== 'object') return undefined;
+    const { input, output, cachedInput } = entry as { input?: unknown; output?: unknown; cachedInput?: unknown };
+    const valid = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+    if (!valid(input) || !valid(output)) return undefined;
+    return { inputPerMTok: input, outputPerMTok: output, ...(valid(cachedInput) ? { cachedInputPerMTok: cachedInput } : {}) };
+  }
+
+  /** Days after which BYOK AI suggests rotating a key; 0 turns the reminder off. User settings only. */
+  keyRotationDays(): number {
+    const value = this.readUserOnly('keys.rotateAfterDays');
+    return typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= 3650 ? value : 0;
   }
 }

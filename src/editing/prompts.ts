@@ -1,5 +1,7 @@
 // Prompts for the editor commands. Pure functions, so they are unit-tested without VS Code.
 
+import { builtInPresets } from '../presets/builtins';
+
 export interface CodeContext {
   languageId: string;
   path: string;
@@ -35,14 +37,10 @@ export interface RefactorPreset {
   instruction: string;
 }
 
-export const refactorPresets: readonly RefactorPreset[] = [
-  { label: 'Simplify', instruction: 'Simplify this code without changing its behaviour.' },
-  { label: 'Improve naming', instruction: 'Improve the names of variables, functions and parameters; keep behaviour identical.' },
-  { label: 'Add types', instruction: 'Add precise type annotations where the language supports them.' },
-  { label: 'Extract function', instruction: 'Extract the core logic into a well-named function and call it.' },
-  { label: 'Add error handling', instruction: 'Add appropriate error handling for the failure cases.' },
-  { label: 'Add comments', instruction: 'Add concise comments that explain why, not what.' },
-];
+/** The built-in refactor-mode presets (src/presets/builtins.ts), as the refactor quick pick lists them. */
+export const refactorPresets: readonly RefactorPreset[] = builtInPresets
+  .filter(preset => preset.mode === 'refactor')
+  .map(preset => ({ label: preset.title, instruction: preset.body }));
 
 export function buildRefactorPrompt(context: CodeContext, instruction: string): string {
   return [

@@ -49,6 +49,11 @@ export function createAnthropicProvider(descriptor: ProviderDescriptor, settings
         messages: prompt.messages,
         ...(prompt.system ? { system: prompt.system } : {}),
         ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+        ...(request.tools?.length ? {
+          tools: request.tools.map(tool => ({ name: tool.name, description: tool.description, input_schema: { type: 'object' as const, ...tool.inputSchema } })),
+          // @see https://docs.anthropic.com/en/docs/build-with-claude/tool-use/implement-tool-use#forcing-tool-use
+          ...(request.toolMode === 'required' ? { tool_choice: { type: 'any' as const } } : {}),
+        } : {}),
         stream: true as const,
       };
       const mapper = new AnthropicStreamMapper(descriptor.id);

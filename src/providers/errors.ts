@@ -15,11 +15,15 @@ export type ProviderErrorKind =
   | 'timeout'
   | 'aborted'
   | 'missing-key'
-  | 'content-filter';
+  | 'content-filter'
+  /** The OS key store (SecretStorage) failed: no keyring, a locked keychain, browser storage off. */
+  | 'key-store'
+  /** Refused before sending by the host's `beforeSend` hook (a budget would be exceeded). */
+  | 'budget';
 
 export const providerErrorKinds: readonly ProviderErrorKind[] = [
   'auth', 'permission', 'quota', 'rate-limit', 'context-length', 'model-not-found', 'bad-request',
-  'server', 'overloaded', 'network', 'timeout', 'aborted', 'missing-key', 'content-filter',
+  'server', 'overloaded', 'network', 'timeout', 'aborted', 'missing-key', 'content-filter', 'key-store', 'budget',
 ];
 
 /** What the user should do, one line per kind. Provider-specific detail goes in the message. */
@@ -38,6 +42,8 @@ export const fixForKind: Record<ProviderErrorKind, string> = {
   'aborted': 'The request was stopped.',
   'missing-key': 'No API key is set for this provider. Run "BYOK AI: Set API Key".',
   'content-filter': 'The provider blocked the answer for safety reasons. Rephrase the request.',
+  'key-store': 'VS Code could not read its secret store. On Linux install and unlock a keyring (gnome-keyring or KWallet) or start VS Code with --password-store=basic; on macOS unlock the keychain; then reload the window.',
+  'budget': 'This request would exceed your BYOK AI budget. Raise the budget, send once anyway, or pick a cheaper model.',
 };
 
 export interface ProviderErrorOptions {
@@ -103,9 +109,9 @@ const secretPatterns: RegExp[] = [
   /(bearer\s+)[A-Za-z0-9._\-~+/=]{6,}/gi,
   /((?:x-api-key|x-goog-api-key|api-key|authorization)["']?\s*[:=]\s*["']?)[^\s"',}]+/gi,
   // Shapes of well-known keys, in case one is echoed inside a provider's message.
-  /\b(sk-(?:ant-|proj-|or-)?)[A-Za-z0-9_\-]{8,}/g,
-  /\b(AIza)[A-Za-z0-9_\-]{20,}/g,
-  /\b(gsk_|xai-|pplx-)[A-Za-z0-9_\-]{8,}/g,
+  /\b(sk-(?:ant-|proj-|or-)?)[A-Za-z0-9_-]{8,}/g,
+  /\b(AIza)[A-Za-z0-9_-]{20,}/g,
+  /\b(gsk_|xai-|pplx-)[A-Za-z0-9_-]{8,}/g,
 ];
 
 const knownSecrets = new Set<string>();

@@ -35,51 +35,43 @@ export function createGeminiProvider(descriptor: ProviderDescriptor, settings: A
     });
   }
 
-  // Not requests.stream: the retry without thoughts starts over on a fresh guard.
-  async function* streamChat(request: ChatRequest, apiKey: string | undefined, signal: AbortSignal): AsyncGenerator<ChatStreamPart, void, undefined> {
-    let guard = requests.guard(signal);
-    try {
-      guard.throwIfStopped();
+  function streamChat(request: ChatRequest, apiKey: string | undefined, signal: AbortSignal): AsyncGenerator<ChatStreamPart, void, undefined> {
+    let askedForThoughts = false;
+    let model = '';
+    const retryWithoutThoughts = (failure: ProviderError): boolean => {
+      if (!askedForThoughts || !refusesThinking(failure)) return false;
+      modelsWithoutThinking.add(model);
+      return true;
+    };
+    return requests.stream(signal, async function* (guard) {
       const key = resolveKey(descriptor, apiKey) ?? '';
-      const model = checkGeminiModelId(descriptor.id, request.model);
+      model = checkGeminiModelId(descriptor.id, request.model);
       const prompt = toGeminiPrompt(request);
-      const open = async (includeThoughts: boolean) => {
-        const client = await createClient(key, guard);
-        return guard.connect(
-          client.models.generateContentStream({
-            model,
-            contents: prompt.contents,
-            config: {
-              ...(prompt.systemInstruction ? { systemInstruction: prompt.systemInstruction } : {}),
-              ...(request.maxOutputTokens !== undefined ? { maxOutputTokens: request.maxOutputTokens } : {}),
-              ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-              ...(includeThoughts ? { thinkingConfig: { includeThoughts: true } } : {}),
-              abortSignal: guard.signal,
-            },
-          }),
-        );
-      };
-
-      let stream: AsyncIterable<unknown>;
-      try {
-        stream = await open(!modelsWithoutThinking.has(model));
-      } catch (error) {
-        const failure = requests.failure(error, guard);
-        if (!refusesThinking(failure)) throw failure;
-        modelsWithoutThinking.add(model);
-        guard.dispose();
-        guard = requests.guard(signal);
-        stream = await open(false);
-      }
-
+      askedForThoughts = !modelsWithoutThinking.has(model);
+      const client = await createClient(key, guard);
+      const stream = await guard.connect(
+        client.models.generateContentStream({
+          model,
+          contents: prompt.contents,
+          config: {
+            ...(prompt.systemInstruction ? { systemInstruction: prompt.systemInstruction } : {}),
+            ...(request.maxOutputTokens !== undefined ? { maxOutputTokens: request.maxOutputTokens } : {}),
+            ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+            ...(askedForThoughts ? { thinkingConfig: { includeThoughts: true } } : {}),
+            ...(request.tools?.length ? {
+              // parametersJsonSchema takes full JSON Schema; `parameters` only an OpenAPI subset that VS Code's tool schemas exceed.
+              tools: [{ functionDeclarations: request.tools.map(tool => ({ name: tool.name, description: tool.description, parametersJsonSchema: tool.inputSchema ?? { type: 'object', properties: {} } })) }],
+              // @see https://ai.google.dev/gemini-api/docs/function-calling#function_calling_modes
+              ...(request.toolMode === 'required' ? { toolConfig: { functionCallingConfig: { mode: 'ANY' as import('@google/genai/web').FunctionCallingConfigMode } } } : {}),
+            } : {}),
+            abortSignal: guard.signal,
+          },
+        }),
+      );
       const mapper = new GeminiStreamMapper(descriptor.id);
       yield* relayEvents(guard, stream, chunk => mapper.accept(chunk));
       yield* mapper.finish();
-    } catch (error) {
-      throw requests.failure(error, guard);
-    } finally {
-      guard.dispose();
-    }
+    }, retryWithoutThoughts);
   }
 
   /** @see https://ai.google.dev/api/models#method:-models.list (names are `models/…`, 50 per page by default) */

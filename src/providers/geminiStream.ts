@@ -1,20 +1,26 @@
 // Maps streamGenerateContent chunks to parts. Every chunk is a whole GenerateContentResponse: text parts
 // (thought summaries have `thought: true`), an optional finishReason on the last candidate chunk, and
 // usageMetadata on every chunk. Usage counts differ between chunks (promptTokenCount can shrink), so
-// the last chunk's usage is reported, never a sum. A prompt blocked before generation comes back as
-// `promptFeedback.blockReason` with no candidates and becomes a content-filter error.
+// the last chunk's usage is reported, never a sum. Every chunk also names the served `modelVersion`;
+// it is reported once. A prompt blocked before generation comes back as
+// `promptFeedback.blockReason` with no candidates and becomes a content-filter error. A `functionCall`
+// part arrives whole (name and args object) and becomes a tool-call part; Gemini ends such an answer
+// with finishReason STOP, so a turn that called tools finishes as `tool-calls`.
+// @see https://ai.google.dev/api/caching#FunctionCall
 // @see https://ai.google.dev/api/generate-content#v1beta.GenerateContentResponse
 // @see https://ai.google.dev/gemini-api/docs/thinking#summaries
 
 import { ProviderError } from './errors';
 import { isRecord } from './errorBody';
-import { numberField, usagePart } from './providerSupport';
+import { numberField, responseMetadataPart, sumCounts, usagePart } from './providerSupport';
 import type { ChatStreamPart, UnifiedFinishReason } from './types';
 
 export class GeminiStreamMapper {
   private recognized = 0;
   private finishReason: string | undefined;
   private usage: Record<string, unknown> | undefined;
+  private servedModelReported = false;
+  private toolCallCount = 0;
 
   constructor(private readonly providerId: string) {}
 
@@ -37,12 +43,21 @@ export class GeminiStreamMapper {
       });
     }
 
+    const parts: ChatStreamPart[] = [];
+    const metadata = this.servedModelReported ? undefined : responseMetadataPart(chunk['modelVersion']);
+    if (metadata) {
+      this.servedModelReported = true;
+      parts.push(metadata);
+    }
     const candidate = candidates?.find(isRecord);
-    if (!candidate) return [];
+    if (!candidate) return parts;
     if (typeof candidate['finishReason'] === 'string') this.finishReason = candidate['finishReason'];
     const content = isRecord(candidate['content']) ? candidate['content'] : undefined;
-    const parts: ChatStreamPart[] = [];
     for (const part of Array.isArray(content?.['parts']) ? content['parts'] : []) {
+      if (isRecord(part) && isRecord(part['functionCall'])) {
+        parts.push(this.toolCall(part['functionCall']));
+        continue;
+      }
       if (!isRecord(part) || typeof part['text'] !== 'string' || !part['text']) continue;
       parts.push({ type: part['thought'] === true ? 'reasoning-delta' : 'text-delta', text: part['text'] });
     }
@@ -59,18 +74,36 @@ export class GeminiStreamMapper {
       });
     }
     const parts: ChatStreamPart[] = [];
-    const usage = this.usage
-      ? usagePart({
-          inputTokens: numberField(this.usage, 'promptTokenCount'),
-          outputTokens: numberField(this.usage, 'candidatesTokenCount'),
-          cachedInputTokens: numberField(this.usage, 'cachedContentTokenCount'),
-          reasoningTokens: numberField(this.usage, 'thoughtsTokenCount'),
-        })
-      : undefined;
+    const usage = this.usage ? geminiUsagePart(this.usage) : undefined;
     if (usage) parts.push(usage);
-    parts.push({ type: 'finish', unified: mapGeminiFinishReason(this.finishReason), raw: this.finishReason });
+    const unified = mapGeminiFinishReason(this.finishReason);
+    parts.push({ type: 'finish', unified: unified === 'stop' && this.toolCallCount > 0 ? 'tool-calls' : unified, raw: this.finishReason });
     return parts;
   }
+
+  /** Gemini 2.x sends no call id; one is made up so the result can be matched to the call. */
+  private toolCall(call: Record<string, unknown>): ChatStreamPart {
+    const name = typeof call['name'] === 'string' ? call['name'] : '';
+    if (!name) throw new ProviderError({ kind: 'server', providerId: this.providerId, message: 'Gemini sent a function call without a name.', retryable: false });
+    this.toolCallCount++;
+    const id = typeof call['id'] === 'string' && call['id'] ? call['id'] : `call_gemini_${this.toolCallCount}_${name}`;
+    return { type: 'tool-call', id, name, input: isRecord(call['args']) ? call['args'] : {} };
+  }
+}
+
+/**
+ * `promptTokenCount` includes the cached tokens; thoughts are counted apart from the candidates but
+ * billed as output, so the normalized output is their sum.
+ * @see https://ai.google.dev/api/generate-content#UsageMetadata
+ */
+export function geminiUsagePart(usage: Record<string, unknown>): ChatStreamPart | undefined {
+  const thoughts = numberField(usage, 'thoughtsTokenCount');
+  return usagePart({
+    inputTokens: numberField(usage, 'promptTokenCount'),
+    cacheReadTokens: numberField(usage, 'cachedContentTokenCount'),
+    outputTokens: sumCounts(numberField(usage, 'candidatesTokenCount'), thoughts),
+    reasoningTokens: thoughts,
+  }, usage);
 }
 
 /** @see https://ai.google.dev/api/generate-content#FinishReason */

@@ -18,15 +18,22 @@ export interface GuardedRequests {
   failure(error: unknown, guard: RequestGuard): ProviderError;
   /** Runs one whole exchange (model list, one-token verify) under a fresh guard. */
   run<T>(signal: AbortSignal | undefined, call: (guard: RequestGuard) => Promise<T>): Promise<T>;
-  /** Streams `parts` under a fresh guard that lives until the stream ends or its consumer stops. */
-  stream(signal: AbortSignal | undefined, parts: (guard: RequestGuard) => AsyncIterable<ChatStreamPart>): AsyncGenerator<ChatStreamPart, void, undefined>;
+  /**
+   * Streams `parts` under a fresh guard that lives until the stream ends or its consumer stops. When
+   * the first attempt fails before any part and `retryOnce` says the failure is one a changed request
+   * avoids (a field the server rejects), `parts` runs once more on a new guard.
+   */
+  stream(signal: AbortSignal | undefined, parts: (guard: RequestGuard) => AsyncIterable<ChatStreamPart>, retryOnce?: RetryOnce): AsyncGenerator<ChatStreamPart, void, undefined>;
 }
+
+/** Decides whether a failure before the first part deserves one more attempt; may remember why. */
+export type RetryOnce = (failure: ProviderError, guard: RequestGuard) => boolean;
 
 export function guardedRequests(descriptor: ProviderDescriptor, settings: AdapterSettings): GuardedRequests {
   const target = describeTarget(settings.baseUrl);
 
   function guard(signal: AbortSignal | undefined): RequestGuard {
-    return new RequestGuard({ providerId: descriptor.id, target, timeouts: settings.timeouts, callerSignal: signal, fetch: settings.fetch });
+    return new RequestGuard({ providerId: descriptor.id, target, timeouts: settings.timeouts, callerSignal: signal, fetch: settings.fetch, timers: settings.timers });
   }
 
   function failure(error: unknown, guard: RequestGuard): ProviderError {
@@ -44,11 +51,24 @@ export function guardedRequests(descriptor: ProviderDescriptor, settings: Adapte
     }
   }
 
-  async function* stream(signal: AbortSignal | undefined, parts: (guard: RequestGuard) => AsyncIterable<ChatStreamPart>): AsyncGenerator<ChatStreamPart, void, undefined> {
-    const current = guard(signal);
+  async function* stream(signal: AbortSignal | undefined, parts: (guard: RequestGuard) => AsyncIterable<ChatStreamPart>, retryOnce?: RetryOnce): AsyncGenerator<ChatStreamPart, void, undefined> {
+    let current = guard(signal);
     try {
       current.throwIfStopped();
-      yield* parts(current);
+      let delivered = false;
+      try {
+        for await (const part of parts(current)) {
+          delivered = true;
+          yield part;
+        }
+      } catch (error) {
+        const first = failure(error, current);
+        if (delivered || !retryOnce?.(first, current)) throw first;
+        current.dispose();
+        current = guard(signal);
+        current.throwIfStopped();
+        yield* parts(current);
+      }
     } catch (error) {
       throw failure(error, current);
     } finally {

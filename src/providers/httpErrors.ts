@@ -7,7 +7,7 @@
 
 import { ProviderError, type ProviderErrorKind } from './errors';
 import { describeErrorBody, parseBodyText, type ErrorDetails } from './errorBody';
-import { retryHintFrom, type HeaderReader } from './retryHints';
+import { retryAfterFrom, type HeaderReader } from './retryHints';
 
 export interface HttpFailure {
   /** HTTP status, or undefined for an error reported inside a 200 stream. */
@@ -42,21 +42,14 @@ export function classifyHttpFailure(providerId: string, failure: HttpFailure): P
   // Terse bodies ("Overloaded", "Unauthorized") read better with the status that came with them.
   const message = details.message === undefined ? defaultMessage(status) : details.message.length < 30 ? `${details.message} (${status === undefined ? 'reported inside the stream' : `HTTP ${status}`})` : details.message;
 
-  let retryable: boolean | undefined;
-  let retryAfterMs: number | undefined;
-  let finalMessage = decision.hint ? `${message} ${decision.hint}` : message;
-  if (decision.kind === 'rate-limit' || decision.kind === 'overloaded' || decision.kind === 'server') {
-    const hint = retryHintFrom(header, details.retryDelayMs, details.message);
-    if (hint) {
-      retryAfterMs = hint.retryAfterMs;
-      if (hint.exceedsCap) {
-        retryable = false;
-        finalMessage = `${finalMessage} (The provider asks to wait more than ${Math.round(hint.retryAfterMs / 60_000)} minutes.)`;
-      }
-    }
-  }
+  const finalMessage = decision.hint ? `${message} ${decision.hint}` : message;
+  // The wait exactly as asked: whether it is too long to wait for, and what the user reads then, is
+  // the router's decision (RetryPolicy.maxRetryAfterMs), so there is one cap and one message.
+  const retryAfterMs = decision.kind === 'rate-limit' || decision.kind === 'overloaded' || decision.kind === 'server'
+    ? retryAfterFrom(header, details.retryDelayMs, details.message)
+    : undefined;
   // Anthropic's `x-should-retry: false` overrides our default for the status.
-  if (header('x-should-retry') === 'false') retryable = false;
+  const retryable = header('x-should-retry') === 'false' ? false : undefined;
 
   return new ProviderError({
     kind: decision.kind,

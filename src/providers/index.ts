@@ -7,6 +7,7 @@ import { createGeminiProvider } from './gemini';
 import { createOpenAICompatibleProvider } from './openaiCompatible';
 import { mergeTimeouts, type AdapterSettings } from './providerSupport';
 import type { ProviderDescriptor } from './registry';
+import type { GuardTimers } from './streamGuards';
 import { defaultTimeouts, type Provider, type TimeoutOptions } from './types';
 
 export interface CreateProviderOptions {
@@ -17,6 +18,8 @@ export interface CreateProviderOptions {
   timeouts?: Partial<TimeoutOptions>;
   /** Defaults to the global fetch, so VS Code's proxy support applies. */
   fetch?: typeof fetch;
+  /** The timers the request limits run on (tests inject manual ones); real timers by default. */
+  timers?: GuardTimers;
 }
 
 export function createProvider(descriptor: ProviderDescriptor, options: CreateProviderOptions = {}): Provider {
@@ -25,6 +28,7 @@ export function createProvider(descriptor: ProviderDescriptor, options: CreatePr
     headers: { ...options.headers },
     timeouts: mergeTimeouts(defaultTimeouts, options.timeouts),
     fetch: options.fetch,
+    timers: options.timers,
   };
   switch (descriptor.family) {
     case 'anthropic':

@@ -2,11 +2,14 @@
 // Cohere, Perplexity, local servers and custom endpoints). Vendors differ only by their registry
 // quirks row — fields to strip, whether `stream_options` may be sent, the reasoning field, which API
 // (Chat Completions or Responses), whether `GET /models` exists and whether a key is needed — so
-// adding a vendor is one row in registry.ts, never code here.
+// adding a vendor is one row in registry.ts, never code here. Usage is asked for with
+// `stream_options.include_usage`; a server that rejects the field (an older gateway, a strict local
+// server) gets the request again without it, once, and is not asked again by this provider.
 // @see https://github.com/vercel/ai/tree/main/packages/openai-compatible (the pattern)
 // @see https://platform.openai.com/docs/api-reference/chat/create
 // @see https://platform.openai.com/docs/api-reference/responses/create
 
+import type { ProviderError } from './errors';
 import { guardedRequests, relay, stainlessClientOptions } from './guardedRequests';
 import { OpenAIChatStreamMapper } from './openaiChatStream';
 import { parseOpenAIModelList } from './openaiModelList';
@@ -31,6 +34,8 @@ const placeholderKey = 'no-key';
 export function createOpenAICompatibleProvider(descriptor: ProviderDescriptor, settings: AdapterSettings): Provider {
   const { quirks } = descriptor;
   const requests = guardedRequests(descriptor, settings);
+  /** Set once the server answered 400 to `stream_options`: later requests leave it out. */
+  let streamOptionsRejected = false;
 
   async function createClient(key: string | undefined, guard: RequestGuard): Promise<OpenAIClient> {
     const { OpenAI } = await loadOpenAI();
@@ -48,6 +53,12 @@ export function createOpenAICompatibleProvider(descriptor: ProviderDescriptor, s
   }
 
   function streamChat(request: ChatRequest, apiKey: string | undefined, signal: AbortSignal): AsyncGenerator<ChatStreamPart, void, undefined> {
+    let askedForUsage = false;
+    const retryWithoutStreamOptions = (failure: ProviderError, guard: RequestGuard): boolean => {
+      if (!askedForUsage || !rejectsStreamOptions(failure, guard)) return false;
+      streamOptionsRejected = true;
+      return true;
+    };
     return requests.stream(signal, async function* (guard) {
       const key = resolveKey(descriptor, apiKey);
       const client = await createClient(key, guard);
@@ -58,11 +69,14 @@ export function createOpenAICompatibleProvider(descriptor: ProviderDescriptor, s
         yield* mapper.finish(response.headers.get('content-type'));
       } else {
         const mapper = new OpenAIChatStreamMapper(descriptor.id, quirks.reasoningField);
-        const { data: stream, response } = await guard.connect(client.chat.completions.create(chatBody(request, quirks) as unknown as ChatStreamingParams, { signal: guard.signal }).withResponse());
-        yield* relay(descriptor.id, guard, stream, response, chunk => mapper.accept(chunk), body => mapper.acceptCompletion(body));
+        // Cohere's compatibility API rejects stream_options (its row says so); everyone else needs it to report usage.
+        askedForUsage = quirks.streamOptions && !streamOptionsRejected;
+        const body = chatBody(request, quirks, askedForUsage);
+        const { data: stream, response } = await guard.connect(client.chat.completions.create(body as unknown as ChatStreamingParams, { signal: guard.signal }).withResponse());
+        yield* relay(descriptor.id, guard, stream, response, chunk => mapper.accept(chunk), completion => mapper.acceptCompletion(completion));
         yield* mapper.finish(response.headers.get('content-type'));
       }
-    });
+    }, retryWithoutStreamOptions);
   }
 
   async function listModels(apiKey: string | undefined, signal?: AbortSignal): Promise<ModelInfo[]> {
@@ -103,23 +117,33 @@ export function createOpenAICompatibleProvider(descriptor: ProviderDescriptor, s
   return { id: descriptor.id, streamChat, listModels, verify };
 }
 
-function chatBody(request: ChatRequest, quirks: OpenAICompatibleQuirks): JsonBody {
+/** A 400 (or 422) whose body names the field: the server does not know `stream_options`. */
+function rejectsStreamOptions(failure: ProviderError, guard: RequestGuard): boolean {
+  if (failure.status !== 400 && failure.status !== 422) return false;
+  const mentions = /stream_options|include_usage/i;
+  return mentions.test(guard.lastHttpFailure?.bodyText ?? '') || mentions.test(failure.message);
+}
+
+function chatBody(request: ChatRequest, quirks: OpenAICompatibleQuirks, includeUsage: boolean): JsonBody {
   const messages = [
     ...(request.system ? [{ role: 'system', content: request.system }] : []),
-    ...request.messages.filter(hasContent).map(message => ({ role: message.role, content: message.content })),
+    ...request.messages.flatMap(chatMessages),
   ];
+  const tools = request.tools?.length ? request.tools : undefined;
   const body: JsonBody = {
     model: request.model,
     messages,
     stream: true,
-    // Cohere's compatibility API rejects stream_options; everyone else needs it to report usage.
-    ...(quirks.streamOptions ? { stream_options: { include_usage: true } } : {}),
+    ...(includeUsage ? { stream_options: { include_usage: true } } : {}),
+    ...(tools ? { tools: tools.map(tool => ({ type: 'function', function: { name: tool.name, description: tool.description, parameters: tool.inputSchema ?? { type: 'object', properties: {} } } })) } : {}),
+    ...(tools && request.toolMode === 'required' ? { tool_choice: 'required' } : {}),
     ...(request.maxOutputTokens !== undefined ? { [quirks.maxTokensField ?? 'max_tokens']: request.maxOutputTokens } : {}),
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
   };
   return stripFields(body, quirks);
 }
 
+/** Tools are not sent here: only Perplexity's Agent API uses Responses, and the LM API does not offer tool calling for it. */
 function responsesBody(request: ChatRequest, quirks: OpenAICompatibleQuirks): JsonBody {
   return stripFields({
     model: request.model,
@@ -129,6 +153,27 @@ function responsesBody(request: ChatRequest, quirks: OpenAICompatibleQuirks): Js
     ...(request.maxOutputTokens !== undefined ? { max_output_tokens: request.maxOutputTokens } : {}),
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
   }, quirks);
+}
+
+/**
+ * One stored message as Chat Completions messages: tool results become `role: "tool"` messages (before
+ * any text of the same user turn), tool calls ride on the assistant message with `content: null` when
+ * it has no text.
+ * @see https://platform.openai.com/docs/guides/function-calling#handling-function-calls
+ */
+function chatMessages(message: ChatMessage): JsonBody[] {
+  const messages: JsonBody[] = [];
+  for (const result of message.toolResults ?? []) messages.push({ role: 'tool', tool_call_id: result.callId, content: result.content });
+  if (message.role === 'assistant' && message.toolCalls?.length) {
+    messages.push({
+      role: 'assistant',
+      content: hasContent(message) ? message.content : null,
+      tool_calls: message.toolCalls.map(call => ({ id: call.id, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.input) } })),
+    });
+  } else if (hasContent(message)) {
+    messages.push({ role: message.role, content: message.content });
+  }
+  return messages;
 }
 
 function stripFields(body: JsonBody, quirks: OpenAICompatibleQuirks): JsonBody {

@@ -2,19 +2,21 @@
 // Text arrives as `response.output_text.delta`, reasoning as `response.reasoning_summary_text.delta`
 // or `response.reasoning_text.delta`; usage and the final status only in the terminal event
 // (`response.completed` / `response.incomplete`). A failure is either an `error` event or
-// `response.failed`; both become a ProviderError.
+// `response.failed`; both become a ProviderError. The served model is `response.model`, already on
+// `response.created`.
 // @see https://platform.openai.com/docs/api-reference/responses-streaming
 // @see https://docs.perplexity.ai/docs/grounded-llm/openai-compatibility
 
 import { ProviderError } from './errors';
 import { isRecord } from './errorBody';
 import { classifyHttpFailure } from './httpErrors';
-import { numberField, usagePart } from './providerSupport';
+import { numberField, responseMetadataPart, usagePart } from './providerSupport';
 import type { ChatStreamPart, UnifiedFinishReason } from './types';
 
 export class OpenAIResponsesStreamMapper {
   private recognized = 0;
   private terminal: Record<string, unknown> | undefined;
+  private servedModelReported = false;
 
   constructor(private readonly providerId: string) {}
 
@@ -22,6 +24,7 @@ export class OpenAIResponsesStreamMapper {
     if (!isRecord(event) || typeof event['type'] !== 'string') return [];
     const type = event['type'];
     if (type.startsWith('response.') || type === 'error') this.recognized++;
+    const metadata = isRecord(event['response']) ? this.metadataParts(event['response']) : [];
     switch (type) {
       case 'response.output_text.delta':
         return textPart('text-delta', event['delta']);
@@ -31,14 +34,22 @@ export class OpenAIResponsesStreamMapper {
       case 'response.completed':
       case 'response.incomplete':
         if (isRecord(event['response'])) this.terminal = event['response'];
-        return [];
+        return metadata;
       case 'response.failed':
         throw this.failure(isRecord(event['response']) ? event['response']['error'] : undefined);
       case 'error':
         throw this.failure(isRecord(event['error']) ? event['error'] : event);
       default:
-        return [];
+        return metadata;
     }
+  }
+
+  /** The served model, once (`response.created`, `response.in_progress` and the terminal event all carry it). */
+  private metadataParts(response: Record<string, unknown>): ChatStreamPart[] {
+    const part = this.servedModelReported ? undefined : responseMetadataPart(response['model']);
+    if (!part) return [];
+    this.servedModelReported = true;
+    return [part];
   }
 
   /** Parts for a complete, non-streamed response object. */
@@ -47,7 +58,7 @@ export class OpenAIResponsesStreamMapper {
     this.recognized++;
     if (response['status'] === 'failed') throw this.failure(response['error']);
     this.terminal = response;
-    const parts: ChatStreamPart[] = [];
+    const parts: ChatStreamPart[] = this.metadataParts(response);
     for (const item of Array.isArray(response['output']) ? response['output'] : []) {
       if (!isRecord(item)) continue;
       const entries = item['type'] === 'reasoning' ? item['summary'] : item['type'] === 'message' ? item['content'] : undefined;
@@ -71,18 +82,8 @@ export class OpenAIResponsesStreamMapper {
     }
     const parts: ChatStreamPart[] = [];
     const response = this.terminal;
-    const usage = isRecord(response?.['usage']) ? response['usage'] : undefined;
-    if (usage) {
-      const inputDetails = isRecord(usage['input_tokens_details']) ? usage['input_tokens_details'] : undefined;
-      const outputDetails = isRecord(usage['output_tokens_details']) ? usage['output_tokens_details'] : undefined;
-      const part = usagePart({
-        inputTokens: numberField(usage, 'input_tokens'),
-        outputTokens: numberField(usage, 'output_tokens'),
-        cachedInputTokens: numberField(inputDetails, 'cached_tokens'),
-        reasoningTokens: numberField(outputDetails, 'reasoning_tokens'),
-      });
-      if (part) parts.push(part);
-    }
+    const usage = isRecord(response?.['usage']) ? responsesUsagePart(response['usage']) : undefined;
+    if (usage) parts.push(usage);
     const { unified, raw } = mapResponseStatus(response);
     parts.push({ type: 'finish', unified, raw });
     return parts;
@@ -91,6 +92,23 @@ export class OpenAIResponsesStreamMapper {
   private failure(error: unknown): ProviderError {
     return classifyHttpFailure(this.providerId, { status: undefined, body: isRecord(error) ? { error } : { error: { message: 'The response failed.' } } });
   }
+}
+
+/**
+ * `input_tokens` includes the cached ones and `output_tokens` the reasoning ones, as normalized usage
+ * counts them. Perplexity's Agent API adds the `cost` it charged (a number or `{ total_cost }`).
+ * @see https://platform.openai.com/docs/api-reference/responses/object#responses/object-usage
+ */
+export function responsesUsagePart(usage: Record<string, unknown>): ChatStreamPart | undefined {
+  const inputDetails = isRecord(usage['input_tokens_details']) ? usage['input_tokens_details'] : undefined;
+  const outputDetails = isRecord(usage['output_tokens_details']) ? usage['output_tokens_details'] : undefined;
+  const cost = usage['cost'];
+  return usagePart({
+    inputTokens: numberField(usage, 'input_tokens'),
+    cacheReadTokens: numberField(inputDetails, 'cached_tokens'),
+    outputTokens: numberField(usage, 'output_tokens'),
+    reasoningTokens: numberField(outputDetails, 'reasoning_tokens'),
+  }, usage, typeof cost === 'number' ? cost : isRecord(cost) ? numberField(cost, 'total_cost') : undefined);
 }
 
 function textPart(type: 'text-delta' | 'reasoning-delta', delta: unknown): ChatStreamPart[] {

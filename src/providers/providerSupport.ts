@@ -4,13 +4,16 @@
 import { ProviderError, registerSecretForRedaction } from './errors';
 import { toProviderError } from './providerFailures';
 import type { ProviderDescriptor } from './registry';
-import type { ChatStreamPart, ModelInfo, TimeoutOptions, VerifyResult } from './types';
+import type { GuardTimers } from './streamGuards';
+import type { ChatStreamPart, ModelInfo, NormalizedUsage, TimeoutOptions, Usage, VerifyResult } from './types';
 
 export interface AdapterSettings {
   baseUrl: string;
   headers: Record<string, string>;
   timeouts: TimeoutOptions;
   fetch?: typeof fetch | undefined;
+  /** The timers the connect / first-token / idle limits run on; real ones unless a test injects its own. */
+  timers?: GuardTimers | undefined;
 }
 
 /** The key to send, or a `missing-key` error when the provider needs one and none is set. */
@@ -61,18 +64,38 @@ export function isContentPart(part: ChatStreamPart): boolean {
   return part.type === 'text-delta' || part.type === 'reasoning-delta';
 }
 
-/** Usage parts carry only the counts the provider reported. */
-export function usagePart(counts: { inputTokens?: number | undefined; outputTokens?: number | undefined; cachedInputTokens?: number | undefined; reasoningTokens?: number | undefined }): ChatStreamPart | undefined {
-  const part: ChatStreamPart = { type: 'usage' };
+export type UsageCounts = { [Key in keyof NormalizedUsage]?: number | undefined };
+
+const usageKeys: readonly (keyof NormalizedUsage)[] = ['inputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'outputTokens', 'reasoningTokens'];
+
+/**
+ * A usage part in the normalized convention (cache counts inside `inputTokens`, reasoning inside
+ * `outputTokens`) carrying only the counts the provider reported, its own usage object as `raw`
+ * and the cost it reported itself. Undefined when the provider reported no count and no cost.
+ */
+export function usagePart(counts: UsageCounts, raw?: unknown, costUsd?: number): ChatStreamPart | undefined {
+  const usage: Usage = {};
   let any = false;
-  for (const key of ['inputTokens', 'outputTokens', 'cachedInputTokens', 'reasoningTokens'] as const) {
+  for (const key of usageKeys) {
     const value = counts[key];
     if (typeof value === 'number' && Number.isFinite(value)) {
-      part[key] = value;
+      usage[key] = value;
       any = true;
     }
   }
-  return any ? part : undefined;
+  const cost = typeof costUsd === 'number' && Number.isFinite(costUsd) ? costUsd : undefined;
+  if (!any && cost === undefined) return undefined;
+  return { type: 'usage', usage, ...(raw !== undefined ? { raw } : {}), ...(cost !== undefined ? { costUsd: cost } : {}) };
+}
+
+/** The served-model part, when the response named a model. */
+export function responseMetadataPart(model: unknown): ChatStreamPart | undefined {
+  return typeof model === 'string' && model.trim() ? { type: 'response-metadata', model } : undefined;
+}
+
+/** Adds two optional counts; undefined only when both are. */
+export function sumCounts(first: number | undefined, second: number | undefined): number | undefined {
+  return first === undefined && second === undefined ? undefined : (first ?? 0) + (second ?? 0);
 }
 
 export function numberField(record: Record<string, unknown> | undefined, name: string): number | undefined {

@@ -52,7 +52,7 @@ export const builtInProviders: readonly ProviderDescriptor[] = [
     id: 'openai', label: 'OpenAI', family: 'openai',
     defaultBaseUrl: 'https://api.openai.com/v1',
     dashboardUrl: 'https://platform.openai.com/api-keys', docsUrl: 'https://platform.openai.com/docs/api-reference/chat',
-    keyFormat: /^sk-[A-Za-z0-9_\-]{20,}$/, keyFormatHint: 'starts with sk-',
+    keyFormat: /^sk-[A-Za-z0-9_-]{20,}$/, keyFormatHint: 'starts with sk-',
     defaultModel: 'gpt-5.4-mini',
     catalog: [
       { id: 'gpt-5.5', contextWindow: 400_000, maxOutputTokens: 128_000 },
@@ -66,7 +66,7 @@ export const builtInProviders: readonly ProviderDescriptor[] = [
     id: 'anthropic', label: 'Anthropic', family: 'anthropic',
     defaultBaseUrl: 'https://api.anthropic.com',
     dashboardUrl: 'https://console.anthropic.com/settings/keys', docsUrl: 'https://docs.anthropic.com/en/api/messages',
-    keyFormat: /^sk-ant-[A-Za-z0-9_\-]{20,}$/, keyFormatHint: 'starts with sk-ant-',
+    keyFormat: /^sk-ant-[A-Za-z0-9_-]{20,}$/, keyFormatHint: 'starts with sk-ant-',
     // claude-sonnet-4-5 reaches end of life on 2026-11-30 (the SDK's DEPRECATED_MODELS).
     defaultModel: 'claude-sonnet-4-6',
     catalog: [
@@ -80,7 +80,7 @@ export const builtInProviders: readonly ProviderDescriptor[] = [
     id: 'gemini', label: 'Google Gemini', family: 'gemini',
     defaultBaseUrl: 'https://generativelanguage.googleapis.com',
     dashboardUrl: 'https://aistudio.google.com/app/apikey', docsUrl: 'https://ai.google.dev/api/generate-content',
-    keyFormat: /^AIza[A-Za-z0-9_\-]{30,}$/, keyFormatHint: 'starts with AIza',
+    keyFormat: /^AIza[A-Za-z0-9_-]{30,}$/, keyFormatHint: 'starts with AIza',
     defaultModel: 'gemini-2.5-flash',
     catalog: [
       { id: 'gemini-2.5-pro', contextWindow: 1_048_576, maxOutputTokens: 65_536 },

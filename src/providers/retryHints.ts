@@ -6,41 +6,43 @@
 
 export type HeaderReader = (name: string) => string | null | undefined;
 
-/** The router waits at most this long before a retry; a provider asking for longer is not worth an automatic retry. */
-export const maximumRetryAfterMs = 120_000;
+/**
+ * Upper bound on a parsed wait, only so an absurd hint (a retry-after of hundreds of digits) stays
+ * a sane, finite number. It is not a policy: whether a wait is too long, and what the user reads then,
+ * is the router's decision (`RetryPolicy.maxRetryAfterMs` in src/router/retry.ts).
+ */
+export const largestParsedWaitMs = 7 * 24 * 3_600_000;
 
-export interface RetryHint {
-  /** The wait the provider asked for, capped at `maximumRetryAfterMs`. */
-  retryAfterMs: number;
-  /** True when the provider asked for more than `maximumRetryAfterMs`. */
-  exceedsCap: boolean;
-}
-
-export function retryHintFrom(header: HeaderReader, bodyDelayMs: number | undefined, message: string | undefined, now: number = Date.now()): RetryHint | undefined {
-  const milliseconds =
+/** The wait the provider asked for in milliseconds, as given (clamped only to `largestParsedWaitMs`), or undefined when it named none. */
+export function retryAfterFrom(header: HeaderReader, bodyDelayMs: number | undefined, message: string | undefined, now: number = Date.now()): number | undefined {
+  return (
     parseMilliseconds(header('retry-after-ms')) ??
     parseRetryAfter(header('retry-after'), now) ??
-    bodyDelayMs ??
+    sane(bodyDelayMs) ??
     parseMessageDelay(message) ??
     largest([parseResetDuration(header('x-ratelimit-reset-requests')), parseResetDuration(header('x-ratelimit-reset-tokens'))]) ??
-    largest([parseResetTime(header('anthropic-ratelimit-requests-reset'), now), parseResetTime(header('anthropic-ratelimit-tokens-reset'), now)]);
-  if (milliseconds === undefined) return undefined;
-  return { retryAfterMs: Math.min(milliseconds, maximumRetryAfterMs), exceedsCap: milliseconds > maximumRetryAfterMs };
+    largest([parseDateWait(header('anthropic-ratelimit-requests-reset'), now), parseDateWait(header('anthropic-ratelimit-tokens-reset'), now)])
+  );
+}
+
+/** A wait rounded and clamped to `largestParsedWaitMs`; NaN or negative counts as "no hint", so the next source is tried. */
+function sane(milliseconds: number | undefined): number | undefined {
+  if (milliseconds === undefined || Number.isNaN(milliseconds) || milliseconds < 0) return undefined;
+  return Math.min(Math.round(milliseconds), largestParsedWaitMs);
 }
 
 function parseMilliseconds(value: string | null | undefined): number | undefined {
   if (!value) return undefined;
-  const number = Number(value.trim());
-  return Number.isFinite(number) && number >= 0 ? Math.round(number) : undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : sane(Number(trimmed));
 }
 
 /** `retry-after` is either delay-seconds or an HTTP date. */
 export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
   if (!value) return undefined;
   const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return sane(Number(trimmed) * 1000);
+  return parseDateWait(trimmed, now);
 }
 
 /** Go-style durations as OpenAI and Groq send them: "20ms", "1s", "6m0s", "1h2m3.5s". */
@@ -54,13 +56,17 @@ export function parseResetDuration(value: string | null | undefined): number | u
     total += Number(match[1]) * (units[match[2] ?? 's'] ?? 1000);
     consumed += match[0];
   }
-  return consumed.length > 0 && consumed === value.trim() ? Math.round(total) : undefined;
+  return consumed.length > 0 && consumed === value.trim() ? sane(total) : undefined;
 }
 
-function parseResetTime(value: string | null | undefined, now: number): number | undefined {
-  if (!value) return undefined;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+/**
+ * The wait until an HTTP date or RFC 3339 time; a date already past means "now". Both forms contain
+ * letters ("Mon, 23 Nov …", "…T12:00:05Z"); without that check `Date.parse` reads "-5" as a year 2001 date.
+ */
+function parseDateWait(value: string | null | undefined, now: number): number | undefined {
+  if (!value || !/[a-z]/i.test(value)) return undefined;
+  const date = Date.parse(value.trim());
+  return Number.isNaN(date) ? undefined : sane(Math.max(0, date - now));
 }
 
 /** OpenAI and Groq also write the wait into the message: "Please try again in 20s" / "in 644ms" / "in 1m30s". */

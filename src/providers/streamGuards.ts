@@ -10,6 +10,8 @@
 // A caller abort ends the iteration at once with an `aborted` error; it does not wait for the SDK to
 // notice. Every await on the SDK is raced against the guard, because SDKs end an aborted stream
 // quietly instead of throwing, and a stalled socket may never settle at all.
+// The limits run on injectable timers (real ones by default) so tests can move time by hand instead of
+// waiting for it, and cannot flake when the machine is slow.
 
 import { ProviderError } from './errors';
 import type { TimeoutOptions } from './types';
@@ -23,6 +25,17 @@ export interface RecordedHttpFailure {
   bodyText: string;
 }
 
+/** The timer functions the guard's limits run on. */
+export interface GuardTimers {
+  setTimeout(callback: () => void, milliseconds: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const realTimers: GuardTimers = {
+  setTimeout: (callback, milliseconds) => setTimeout(callback, milliseconds),
+  clearTimeout: handle => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
 export interface RequestGuardOptions {
   providerId: string;
   /** Host shown in messages, e.g. `api.openai.com`. */
@@ -30,6 +43,8 @@ export interface RequestGuardOptions {
   timeouts: TimeoutOptions;
   callerSignal?: AbortSignal | undefined;
   fetch?: typeof fetch | undefined;
+  /** Defaults to the real timers. */
+  timers?: GuardTimers | undefined;
 }
 
 export class RequestGuard {
@@ -41,7 +56,8 @@ export class RequestGuard {
   private readonly controller = new AbortController();
   private readonly pendingRejections = new Set<(error: ProviderError) => void>();
   private stopError: ProviderError | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: unknown;
+  private readonly timers: GuardTimers;
   private phase: TimeoutPhase = 'connect';
   /** True while `events()` waits for the SDK's next event. */
   private waiting = false;
@@ -50,6 +66,7 @@ export class RequestGuard {
 
   constructor(private readonly options: RequestGuardOptions) {
     this.signal = this.controller.signal;
+    this.timers = options.timers ?? realTimers;
     this.fetch = this.createFetch(options.fetch ?? globalThis.fetch.bind(globalThis));
     const callerSignal = options.callerSignal;
     if (callerSignal?.aborted) this.stop(this.abortedError());
@@ -183,11 +200,11 @@ export class RequestGuard {
   private arm(milliseconds: number): void {
     this.disarm();
     const phase = this.phase;
-    this.timer = setTimeout(() => this.stop(this.timeoutError(phase, milliseconds)), milliseconds);
+    this.timer = this.timers.setTimeout(() => this.stop(this.timeoutError(phase, milliseconds)), milliseconds);
   }
 
   private disarm(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
     this.timer = undefined;
   }
 

@@ -1,6 +1,9 @@
 // Builds the "verify all" report from results: a Markdown document with one row per provider and,
-// for each failure, the diagnosed cause, the fix and the key dashboard. Pure, so it is unit-tested.
+// for each failure, the diagnosed cause, the fix and the key dashboard. Causes and fixes come from
+// the one error presentation table, refined with what only the report knows (a custom base URL).
+// Pure, so it is unit-tested.
 
+import { presentationFor } from '../errorPresentation';
 import type { ProviderErrorKind } from '../providers/errors';
 
 export interface VerifyReportEntry {
@@ -13,6 +16,10 @@ export interface VerifyReportEntry {
   baseUrl: string;
   defaultBaseUrl: string;
   dashboardUrl: string;
+  /** The date (`YYYY-MM-DD`) the key was set in BYOK AI, when known. */
+  keySetOn?: string;
+  /** Set when the key store failed, so whether a key is stored is unknown. */
+  keyStoreError?: { message: string };
   result?: { ok: boolean; latencyMs: number; modelCount?: number; error?: { kind: ProviderErrorKind; message: string; status?: number } };
 }
 
@@ -22,37 +29,25 @@ export interface Diagnosis {
 }
 
 export function diagnose(entry: VerifyReportEntry): Diagnosis | undefined {
-  if (!entry.keyPresent && entry.keyRequired) {
-    return { cause: 'No key is set.', fix: `Run "BYOK AI: Set API Key" and paste a key from ${entry.dashboardUrl}.` };
-  }
+  if (entry.keyStoreError && entry.keyRequired) return fromTable('key-store', entry);
+  if (!entry.keyPresent && entry.keyRequired) return fromTable('missing-key', entry);
   const error = entry.result?.error;
   if (!error || entry.result?.ok) return undefined;
+  // Only the report knows whether the user changed the base URL: then "unreachable" and "404"
+  // most likely mean the URL is wrong, not the provider.
   const customBase = entry.baseUrl !== entry.defaultBaseUrl;
-  switch (error.kind) {
-    case 'auth':
-      return { cause: 'Bad key: the provider rejected it.', fix: `Create or copy a valid key at ${entry.dashboardUrl}, then set it again.` };
-    case 'permission':
-      return { cause: 'The key lacks permission for this endpoint or model.', fix: `Check the key's project and permissions at ${entry.dashboardUrl}.` };
-    case 'quota':
-      return { cause: 'No credit, or a spend or daily limit is reached.', fix: `Add credit or raise the limit in the billing page of ${entry.dashboardUrl}.` };
-    case 'rate-limit':
-      return { cause: 'Rate-limited right now (the key itself works).', fix: 'Wait a minute and verify again, or raise the rate tier with the provider.' };
-    case 'network':
-      return customBase
-        ? { cause: `Could not connect to ${entry.baseUrl} — the base URL may be wrong or the server down.`, fix: 'Check byok.baseUrls / the custom endpoint URL in your user settings, and that the server is running.' }
-        : { cause: 'Could not reach the provider: network, proxy or firewall.', fix: 'Check the connection and VS Code\'s http.proxy / http.proxyStrictSSL settings.' };
-    case 'timeout':
-      return { cause: 'The provider did not answer in time.', fix: 'Check the network or proxy; verify again later.' };
-    case 'model-not-found':
-      return customBase || error.status === 404
-        ? { cause: `The endpoint answered 404 — the base URL ${entry.baseUrl} is probably wrong (a missing or extra /v1).`, fix: 'Correct the base URL in your user settings.' }
-        : { cause: 'The model was not found.', fix: 'Select a model from the live list.' };
-    case 'server':
-    case 'overloaded':
-      return { cause: 'The provider is having problems (server error or overloaded).', fix: 'Verify again in a few minutes; check the provider\'s status page.' };
-    default:
-      return { cause: error.message, fix: 'See the message; verify again after fixing.' };
+  if (error.kind === 'network' && customBase) {
+    return { cause: `Could not connect to ${entry.baseUrl} — the base URL may be wrong or the server down.`, fix: 'Check byok.baseUrls / the custom endpoint URL in your user settings, and that the server is running.' };
   }
+  if (error.kind === 'model-not-found' && (customBase || error.status === 404)) {
+    return { cause: `The endpoint answered 404 — the base URL ${entry.baseUrl} is probably wrong (a missing or extra /v1).`, fix: 'Correct the base URL in your user settings.' };
+  }
+  return fromTable(error.kind, entry);
+}
+
+function fromTable(kind: ProviderErrorKind, entry: VerifyReportEntry): Diagnosis {
+  const presentation = presentationFor(kind, entry.dashboardUrl);
+  return { cause: presentation.cause, fix: presentation.fix };
 }
 
 function cell(text: string): string {
@@ -66,13 +61,19 @@ export function buildVerifyReport(entries: readonly VerifyReportEntry[], generat
   const ok = entries.filter(entry => entry.result?.ok).length;
   const checked = entries.filter(entry => entry.result).length;
   lines.push(`**${ok} of ${checked} checked providers working** (${entries.length - checked} without a key were skipped).`, '');
-  lines.push('| Provider | Key | Result | Latency | Models |', '| --- | --- | --- | ---: | ---: |');
+  const storeFailure = entries.find(entry => entry.keyStoreError)?.keyStoreError;
+  if (storeFailure) {
+    const presentation = presentationFor('key-store');
+    lines.push(`> **${presentation.title}.** ${cell(storeFailure.message)}`, '>', `> Fix: ${presentation.fix}`, '');
+  }
+  lines.push('| Provider | Key | Key set | Result | Latency | Models |', '| --- | --- | --- | --- | ---: | ---: |');
   for (const entry of entries) {
-    const key = entry.keyPresent ? 'set' : entry.keyRequired ? 'missing' : 'not needed';
+    const key = entry.keyStoreError && entry.keyRequired ? 'key store failed' : entry.keyPresent ? 'set' : entry.keyRequired ? 'missing' : 'not needed';
+    const keySetOn = entry.keyPresent && entry.keySetOn ? entry.keySetOn : '—';
     const result = !entry.result ? (entry.keyRequired && !entry.keyPresent ? 'skipped' : 'not run') : entry.result.ok ? '✅ ok' : `❌ ${entry.result.error?.kind ?? 'failed'}`;
     const latency = entry.result ? `${entry.result.latencyMs} ms` : '—';
     const models = entry.result?.modelCount !== undefined ? String(entry.result.modelCount) : '—';
-    lines.push(`| ${cell(entry.label)} | ${key} | ${result} | ${latency} | ${models} |`);
+    lines.push(`| ${cell(entry.label)} | ${key} | ${keySetOn} | ${result} | ${latency} | ${models} |`);
   }
   const failures = entries
     .filter(entry => entry.keyPresent || entry.active)
@@ -83,7 +84,9 @@ export function buildVerifyReport(entries: readonly VerifyReportEntry[], generat
     for (const { entry, diagnosis } of failures) {
       lines.push(`### ${entry.label}`, '');
       if (entry.result?.error) lines.push(`- Error: ${cell(entry.result.error.message)}${entry.result.error.status ? ` (HTTP ${entry.result.error.status})` : ''}`);
-      lines.push(`- Cause: ${diagnosis!.cause}`, `- Fix: ${diagnosis!.fix}`, `- Key dashboard: ${entry.dashboardUrl}`, '');
+      lines.push(`- Cause: ${diagnosis!.cause}`, `- Fix: ${diagnosis!.fix}`, `- Key dashboard: ${entry.dashboardUrl}`);
+      if (entry.keyPresent && entry.keySetOn) lines.push(`- Key set: ${entry.keySetOn}`);
+      lines.push('');
     }
   }
   return lines.join('\n') + '\n';

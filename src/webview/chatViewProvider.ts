@@ -6,26 +6,36 @@ import type { ChatController } from '../chat/chatController';
 import { describeFile, describeSelection } from '../editorContext';
 import type { Log } from '../log';
 import { renderWebviewHtml, webviewOptions } from './html';
-import { openLink, runCodeAction } from './hostActions';
-import { parseWebviewMessage, type ErrorAction, type HostToWebview, type WebviewToHost } from './protocol';
+import { runAnswerButton, runErrorCommand } from './hostActions';
+import { parseWebviewMessage, type ErrorAction, type HostToWebview, type PresetSummary, type WebviewToHost } from './protocol';
+
+/** What the chat view needs from the preset library (src/presets), wired in by `activate`. */
+export interface ChatPresetHooks {
+  /** The `/` menu's entries; reads the preset files on first use. */
+  summaries(): Promise<PresetSummary[]>;
+  onDidChange: vscode.Event<void>;
+  /** Expands and sends a slash command; a refusal says why nothing was sent. */
+  send(requestId: string, name: string, args: string): Promise<{ ran: true } | { ran: false; reason: string; restoreDraft: boolean }>;
+}
 
 export const chatViewId = 'byok.chatView';
-
-const errorActionCommands: Record<Exclude<ErrorAction, 'retry'>, string> = {
-  setKey: 'byok.setKey',
-  verify: 'byok.verifyProvider',
-  switchProvider: 'byok.switchProvider',
-  openDashboard: 'byok.openDashboard',
-};
 
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private presets: ChatPresetHooks | undefined;
+  /** Set once the view asked for the presets: from then on it gets the list again on every change. */
+  private presetsWatched: vscode.Disposable | undefined;
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly chat: ChatController, private readonly log: Log) {}
 
   dispose(): void {
+    this.presetsWatched?.dispose();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+
+  usePresets(hooks: ChatPresetHooks): void {
+    this.presets = hooks;
   }
 
   get isResolved(): boolean {
@@ -47,6 +57,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         this.handle(parsed.message, post).catch(error => this.log.error(`chat view: ${parsed.message.type} failed`, error));
       }),
       view.onDidDispose(() => {
+        this.presetsWatched?.dispose();
+        this.presetsWatched = undefined;
         this.chat.disconnect(post);
         if (this.view === view) this.view = undefined;
       }),
@@ -66,6 +78,20 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'chat/send':
         await this.chat.send(message.requestId, message.text);
         return;
+      case 'chat/send-preset': {
+        const outcome = this.presets
+          ? await this.presets.send(message.requestId, message.name, message.arguments)
+          : { ran: false as const, reason: 'Presets are not available.', restoreDraft: true };
+        if (!outcome.ran) post({ type: 'presets/refused', requestId: message.requestId, reason: outcome.reason, restoreDraft: outcome.restoreDraft });
+        return;
+      }
+      case 'presets/request':
+        await this.postPresets(post);
+        this.presetsWatched ??= this.presets?.onDidChange(() => { void this.postPresets(post); });
+        return;
+      case 'presets/save':
+        await vscode.commands.executeCommand('byok.saveAsPreset', message.text);
+        return;
       case 'chat/cancel':
         this.chat.cancel(message.requestId);
         return;
@@ -79,7 +105,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         await this.chat.open(message.conversationId);
         return;
       case 'chat/history':
-        await this.chat.sendFullState();
+        await this.chat.showHistory();
         return;
       case 'chat/rename':
         await vscode.commands.executeCommand('byok.renameChat', message.conversationId);
@@ -100,17 +126,35 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         await vscode.commands.executeCommand('byok.switchProvider');
         return;
       case 'code/action':
-        await runCodeAction(message.action, message.code, message.language);
-        return;
       case 'link/open':
-        await openLink(message.href);
+        await runAnswerButton(message);
         return;
       case 'error/action':
-        if (message.action !== 'retry') await vscode.commands.executeCommand(errorActionCommands[message.action], message.providerId);
+        await this.runErrorAction(message.action, message.providerId, message.requestId);
+        return;
+      case 'chat/compare':
+        await vscode.commands.executeCommand('byok.compareModels', { prompt: message.text });
         return;
       default:
         this.log.warn(`chat view: ignored ${message.type}, which belongs to another view`);
     }
+  }
+
+  private async postPresets(post: (message: HostToWebview) => void): Promise<void> {
+    if (this.presets) post({ type: 'presets/list', presets: await this.presets.summaries() });
+  }
+
+  /** An error box button. Retry and "send anyway" re-run the failed answer named by `requestId`. */
+  private async runErrorAction(action: ErrorAction, providerId: string, requestId: string | undefined): Promise<void> {
+    if (action === 'retry' || action === 'sendAnyway') {
+      if (!requestId) {
+        this.log.warn(`chat view: ${action} without the failed answer's requestId was ignored`);
+        return;
+      }
+      await (action === 'retry' ? this.chat.retry(requestId) : this.chat.sendAnyway(requestId));
+      return;
+    }
+    await runErrorCommand(action, providerId);
   }
 
   private attachFromEditor(kind: 'selection' | 'file'): void {

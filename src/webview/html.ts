@@ -1,10 +1,12 @@
-// The HTML shell of both webviews: a strict CSP, one nonce'd script, styles from the extension.
+// The HTML shell of both webviews: a strict CSP (./contentSecurityPolicy.ts), one nonce'd script,
+// styles from the extension.
 // @see https://code.visualstudio.com/api/extension-guides/webview#content-security-policy
 
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { contentSecurityPolicy } from './contentSecurityPolicy';
 
-export type ViewName = 'chat' | 'providers';
+export type ViewName = 'chat' | 'providers' | 'usage' | 'compare';
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   return {
@@ -13,20 +15,6 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
     enableForms: false,
     localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
   };
-}
-
-export function contentSecurityPolicy(cspSource: string, nonce: string): string {
-  return [
-    "default-src 'none'",
-    `style-src ${cspSource}`,
-    `font-src ${cspSource}`,
-    `img-src ${cspSource} data:`,
-    `script-src 'nonce-${nonce}'`,
-    "connect-src 'none'",
-    "frame-src 'none'",
-    "form-action 'none'",
-    "base-uri 'none'",
-  ].join('; ');
 }
 
 export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, view: ViewName, title: string): string {

@@ -2,10 +2,11 @@
 // button runs the same command the palette offers, so there is one code path per action.
 
 import * as vscode from 'vscode';
-import { errorInfo } from '../chat/chatController';
+import { runErrorAction } from '../commands/showError';
+import type { Settings } from '../config/settings';
+import { presentError } from '../errorPresentation';
 import type { Log } from '../log';
-import type { ProviderHub } from '../providerHub';
-import { customProviderPrefix } from '../providers/registry';
+import type { ProviderState } from '../providerState/store';
 import { renderWebviewHtml, webviewOptions } from './html';
 import { parseWebviewMessage, type HostToWebview, type ProviderAction, type ProviderCard, type WebviewToHost } from './protocol';
 
@@ -23,34 +24,51 @@ const actionCommands: Record<Exclude<ProviderAction, 'select'>, string> = {
   removeEndpoint: 'byok.removeCustomEndpoint',
 };
 
-export function buildProviderCards(hub: ProviderHub): ProviderCard[] {
-  const settings = hub.settings;
+export type CardSettings = Pick<Settings, 'selectedProviderId' | 'isEnabled' | 'model' | 'baseUrl'>;
+
+export function buildProviderCards(providers: ProviderState, settings: CardSettings): ProviderCard[] {
   const selected = settings.selectedProviderId();
-  return settings.allProviders().map(descriptor => {
-    const verify = hub.lastVerify(descriptor.id);
-    const busy = hub.busyState(descriptor.id);
+  return providers.catalog.all().map(descriptor => {
+    const verify = providers.lastVerify(descriptor.id);
+    const busy = providers.busyState(descriptor.id);
+    const keyState = providers.keyState(descriptor.id);
+    const keySetOn = providers.keySetOn(descriptor.id);
+    const storeFailure = keyState === 'store-failed' ? providers.keyStoreFailure() : undefined;
     return {
       id: descriptor.id,
       label: descriptor.label,
-      custom: descriptor.id.startsWith(customProviderPrefix),
-      keyState: hub.keyState(descriptor.id),
+      custom: providers.catalog.isCustom(descriptor.id),
+      keyState,
       keyRequired: descriptor.quirks.keyRequired,
       enabled: settings.isEnabled(descriptor.id),
       selected: descriptor.id === selected,
       model: settings.model(descriptor.id),
-      models: hub.knownModels(descriptor.id).map(option => ({ id: option.id, label: option.label, live: option.live })),
+      models: providers.knownModels(descriptor.id).map(option => ({ id: option.id, label: option.label, live: option.live })),
       dashboardUrl: descriptor.dashboardUrl,
       baseUrl: settings.baseUrl(descriptor.id) ?? descriptor.defaultBaseUrl,
-      ...(verify ? { verify: { ok: verify.ok, latencyMs: verify.latencyMs, at: verify.at, ...(verify.modelCount !== undefined ? { modelCount: verify.modelCount } : {}), ...(verify.error ? { error: errorInfo(verify.error) } : {}) } } : {}),
+      ...(verify ? { verify: { ok: verify.ok, latencyMs: verify.latencyMs, at: verify.at, ...(verify.modelCount !== undefined ? { modelCount: verify.modelCount } : {}), ...(verify.error ? { error: presentError(verify.error, descriptor.dashboardUrl) } : {}) } } : {}),
       ...(busy ? { busy } : {}),
+      ...(keySetOn ? { keySetOn } : {}),
+      ...(storeFailure ? { keyError: presentError(storeFailure) } : {}),
     };
   });
+}
+
+/** The whole state message of the view: the cards and the problems in the provider settings. */
+export function buildProvidersState(providers: ProviderState, settings: CardSettings): HostToWebview {
+  const problems = providers.catalog.problems();
+  return { type: 'providers/state', cards: buildProviderCards(providers, settings), ...(problems.length ? { problems } : {}) };
 }
 
 export class ProvidersViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly hub: ProviderHub, private readonly log: Log) {}
+  constructor(private readonly extensionUri: vscode.Uri, private readonly providers: ProviderState, private readonly settings: CardSettings, private readonly log: Log) {}
+
+  /** The state the view shows now, exposed for in-host tests. */
+  currentState(): HostToWebview {
+    return buildProvidersState(this.providers, this.settings);
+  }
 
   dispose(): void {
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
@@ -62,11 +80,10 @@ export class ProvidersViewProvider implements vscode.WebviewViewProvider, vscode
     let ready = false;
     const push = (): void => {
       if (!ready) return;
-      const message: HostToWebview = { type: 'providers/state', cards: buildProviderCards(this.hub) };
-      void view.webview.postMessage(message);
+      void view.webview.postMessage(this.currentState());
     };
     const subscriptions = [
-      this.hub.onDidChange(push),
+      this.providers.onDidChange(push),
       view.webview.onDidReceiveMessage(raw => {
         const parsed = parseWebviewMessage(raw);
         if (!parsed.ok) {
@@ -75,7 +92,7 @@ export class ProvidersViewProvider implements vscode.WebviewViewProvider, vscode
         }
         if (parsed.message.type === 'ready') {
           ready = true;
-          void this.hub.refreshKeyPresence().then(push);
+          void this.providers.refreshKeyPresence().then(push);
           return;
         }
         this.handle(parsed.message).catch(error => this.log.error(`providers view: ${parsed.message.type} failed`, error));
@@ -100,6 +117,10 @@ export class ProvidersViewProvider implements vscode.WebviewViewProvider, vscode
         return;
       case 'provider/verifyAll':
         await vscode.commands.executeCommand('byok.verifyAll');
+        return;
+      case 'error/action':
+        // The key-store card offers "how to fix"; other error actions run the same commands.
+        await runErrorAction(message.action, message.providerId, this.providers.catalog.describe(message.providerId)?.dashboardUrl);
         return;
       default:
         this.log.warn(`providers view: ignored ${message.type}, which belongs to another view`);

@@ -1,4 +1,12 @@
-// Streams made up on the spot for e2e answers, in each wire format the fake servers speak.
+// Streams made up on the spot for e2e answers, in each wire format the fake servers speak, and
+// what the fake servers need to read of a request.
+
+/** The text of the last user message of an OpenAI-compatible or Anthropic request body. */
+export function lastUserText(body: string): string {
+  const parsed = JSON.parse(body) as { messages?: { role: string; content: unknown }[] };
+  const last = [...(parsed.messages ?? [])].reverse().find(message => message.role === 'user');
+  return typeof last?.content === 'string' ? last.content : JSON.stringify(last?.content ?? '');
+}
 
 export function openaiStream(chunks: string[]): string {
   const frame = (delta: object, finish: string | null) => `data: ${JSON.stringify({ id: 'e2e', object: 'chat.completion.chunk', created: 1, model: 'gpt-e2e', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;

@@ -4,11 +4,9 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import {
-  EXTENSION_ID, openViewContainer, openWorkbench, quickInput, runCommand, screenshot, statusBarItem,
+  openViewContainer, openWorkbench, quickInput, runCommand, screenshot, screenshotIfFailed, STATUS_ITEM_ID, statusBarItem,
   waitForWorkbench, webviewFrame, type Workbench,
 } from './workbench';
-
-const STATUS_ITEM_ID = `${EXTENSION_ID}.byok.status`; // VS Code renders extension status items as <extensionId>.<itemId>
 
 describe('foundation: BYOK AI in the VS Code workbench', function () {
   this.timeout(120000);
@@ -21,7 +19,7 @@ describe('foundation: BYOK AI in the VS Code workbench', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && wb) await screenshot(page, `fail-${this.currentTest.title}`).catch(() => undefined);
+    await screenshotIfFailed(this.currentTest, wb?.page, 'fail-');
   });
 
   after(async () => {

@@ -3,27 +3,19 @@
 // the status bar mid-conversation, reload, verify all, refactor through the diff. The providers
 // are fake servers on 127.0.0.1 that the user's own settings point at.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { FakeProviderServer, loadFixture } from '../fakes/fakeProviderServer';
-import { anthropicStream, openaiStream } from './fakeAnswers';
+import { anthropicStream, lastUserText, openaiStream } from './fakeAnswers';
 import {
-  EXTENSION_ID, followUpInput, openViewContainer, openWorkbench, runCommand, screenshot, statusBarItem,
-  waitForWorkbench, webviewFrame, type Workbench,
+  ask, chatFrame, followUpInput, openViewContainer, openWorkbench, runCommand, screenshot, screenshotIfFailed,
+  setKeyFromPalette, STATUS_ITEM_ID, statusBarItem, updateUserSettings, waitForExtension, webviewFrame, type Workbench,
 } from './workbench';
 
 const openaiKey = 'sk-e2e-SECRET-abcdefghijklmnopqrstuvwx';
 const anthropicKey = 'sk-ant-e2e-SECRET-abcdefghijklmnopqrstuvwx';
-const statusItemId = `${EXTENSION_ID}.byok.status`;
 const refactored = 'subtotal(): number {\n  return [...this.items.values()].reduce((total, item) => total + item.unitPrice * item.quantity, 0);\n}';
-
-function lastUserText(body: string): string {
-  const parsed = JSON.parse(body) as { messages?: { role: string; content: unknown }[] };
-  const last = [...(parsed.messages ?? [])].reverse().find(message => message.role === 'user');
-  return typeof last?.content === 'string' ? last.content : JSON.stringify(last?.content ?? '');
-}
 
 describe('user journey: keys, chat, switching, reload, verify, refactor', function () {
   this.timeout(180_000);
@@ -64,17 +56,14 @@ describe('user journey: keys, chat, switching, reload, verify, refactor', functi
       else response.end(anthropicStream(['Rome is ', 'rainy, ', 'unlike Paris.']));
     });
 
-    const userSettings = process.env.BYOK_E2E_USER_SETTINGS;
-    assert.ok(userSettings, 'BYOK_E2E_USER_SETTINGS is set by scripts/test.mjs');
-    const current = fs.existsSync(userSettings) ? JSON.parse(fs.readFileSync(userSettings, 'utf8')) : {};
-    fs.writeFileSync(userSettings, JSON.stringify({ ...current, 'byok.baseUrls': { openai: `${openai.url}/v1`, anthropic: anthropic.url } }, null, 2));
+    updateUserSettings(() => ({ 'byok.baseUrls': { openai: `${openai.url}/v1`, anthropic: anthropic.url } }));
     wb = await openWorkbench();
     page = wb.page;
-    await waitForWorkbench(page, statusBarItem(page, { id: statusItemId }));
+    await waitForExtension(page);
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && wb) await screenshot(page, `fail-journey-${this.currentTest.title}`).catch(() => undefined);
+    await screenshotIfFailed(this.currentTest, wb?.page, 'fail-journey-');
   });
 
   after(async () => {
@@ -84,34 +73,9 @@ describe('user journey: keys, chat, switching, reload, verify, refactor', functi
     leak.close();
   });
 
-  async function setKeyFromPalette(providerLabel: string, key: string, thenChoose: 'Activate and use' | 'Not now'): Promise<void> {
-    const input = await runCommand(page, 'BYOK AI: Set API Key', 'Set the API key of which provider').then(() => followUpInput(page, 'Set the API key of which provider'));
-    await input.fill(providerLabel);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: providerLabel }).first().waitFor();
-    await page.keyboard.press('Enter');
-    await followUpInput(page, `${providerLabel} API key`);
-    await page.locator('.quick-input-widget input[type="password"]').waitFor({ state: 'visible' });
-    await page.keyboard.type(key);
-    await page.keyboard.press('Enter');
-    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: `${providerLabel} key saved` });
-    await toast.waitFor({ timeout: 30_000 });
-    await toast.locator('.monaco-button', { hasText: thenChoose }).click();
-    await toast.waitFor({ state: 'hidden' });
-  }
-
-  async function chatFrame(): Promise<FrameLocator> {
-    await openViewContainer(page, 'BYOK AI');
-    return webviewFrame(page, '#prompt', 60_000);
-  }
-
-  async function ask(chat: FrameLocator, question: string): Promise<void> {
-    await chat.locator('#prompt').fill(question);
-    await chat.locator('#prompt').press('Enter');
-  }
-
   it('sets a key from the command palette and sees the provider card turn verified', async () => {
-    await setKeyFromPalette('OpenAI', openaiKey, 'Activate and use');
-    await statusBarItem(page, { id: statusItemId }).filter({ hasText: 'OpenAI' }).waitFor();
+    await setKeyFromPalette(page, 'OpenAI', openaiKey, 'Activate and use');
+    await statusBarItem(page, { id: STATUS_ITEM_ID }).filter({ hasText: 'OpenAI' }).waitFor();
     await openViewContainer(page, 'BYOK AI');
     const providers = await webviewFrame(page, '.provider-card[data-provider-id="openai"]', 60_000);
     const card = providers.locator('.provider-card[data-provider-id="openai"]');
@@ -121,7 +85,7 @@ describe('user journey: keys, chat, switching, reload, verify, refactor', functi
   });
 
   it('asks a question in the sidebar and watches the answer stream in', async () => {
-    const chat = await chatFrame();
+    const chat = await chatFrame(page);
     await ask(chat, 'What is the weather in Paris?');
     const answer = chat.locator('.message.assistant').last();
     await answer.locator('.message-body', { hasText: 'Paris is sunny today.' }).waitFor({ timeout: 30_000 });
@@ -131,7 +95,7 @@ describe('user journey: keys, chat, switching, reload, verify, refactor', functi
   });
 
   it('stops an answer mid-way and keeps what was shown', async () => {
-    const chat = await chatFrame();
+    const chat = await chatFrame(page);
     await ask(chat, 'Count slowly to a thousand');
     const answer = chat.locator('.message.assistant').last();
     await answer.locator('.message-body', { hasText: 'word3' }).waitFor({ timeout: 30_000 });
@@ -144,7 +108,7 @@ describe('user journey: keys, chat, switching, reload, verify, refactor', functi
   });
 
   it('shows images from model output as inert links and never fetches them', async () => {
-    const chat = await chatFrame();
+    const chat = await chatFrame(page);
     await ask(chat, 'Show me the image');
     const answer = chat.locator('.message.assistant').last();
     await answer.locator('.message-body', { hasText: 'Done.' }).waitFor({ timeout: 30_000 });
@@ -154,8 +118,8 @@ describe('user journey: keys, chat, switching, reload, verify, refactor', functi
   });
 
   it('switches provider from the status bar and the new provider receives the earlier turns', async () => {
-    await setKeyFromPalette('Anthropic', anthropicKey, 'Not now');
-    const item = statusBarItem(page, { id: statusItemId });
+    await setKeyFromPalette(page, 'Anthropic', anthropicKey, 'Not now');
+    const item = statusBarItem(page, { id: STATUS_ITEM_ID });
     await item.click();
     const input = await followUpInput(page, 'Switch the provider');
     await input.fill('Anthropic');
@@ -165,7 +129,7 @@ describe('user journey: keys, chat, switching, reload, verify, refactor', functi
     await page.keyboard.press('Enter');
     await item.filter({ hasText: 'Anthropic' }).waitFor({ timeout: 15_000 });
     await screenshot(page, 'journey-4-status-bar-switched');
-    const chat = await chatFrame();
+    const chat = await chatFrame(page);
     await ask(chat, 'And in Rome?');
     await chat.locator('.message.assistant').last().locator('.message-body', { hasText: 'unlike Paris' }).waitFor({ timeout: 30_000 });
     const sent = anthropic.requests.find(request => request.url.startsWith('/v1/messages'));
@@ -181,8 +145,8 @@ describe('user journey: keys, chat, switching, reload, verify, refactor', functi
 
   it('keeps the conversation after the window reloads', async () => {
     await page.reload();
-    await waitForWorkbench(page, statusBarItem(page, { id: statusItemId }));
-    const chat = await chatFrame();
+    await waitForExtension(page);
+    const chat = await chatFrame(page);
     await chat.locator('.message.user', { hasText: 'What is the weather in Paris?' }).waitFor({ timeout: 30_000 });
     await chat.locator('.message.assistant', { hasText: 'unlike Paris' }).waitFor();
     await screenshot(page, 'journey-6-after-reload');

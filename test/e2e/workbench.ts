@@ -4,11 +4,14 @@
 // (the server's user settings.json, read at workbench load), BYOK_E2E_RESULTS
 // (screenshot dir, default test-results/), CHROMIUM (default /usr/bin/chromium).
 // Selectors proven on VS Code 1.139.1: shared/vscode-harness/README.md section 5.
+import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 
 export const EXTENSION_ID = 'byok-ai.byok-ai';
+/** DOM id of BYOK AI's status bar item: VS Code renders extension status items as <extensionId>.<itemId>. */
+export const STATUS_ITEM_ID = `${EXTENSION_ID}.byok.status`;
 /** Flags for chromium as root on a closed network (the harness README's list). */
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -47,6 +50,28 @@ export async function waitForWorkbench(page: Page, ready?: Locator): Promise<voi
   if (ready) await ready.waitFor({ timeout: 90000 });
 }
 
+/** Waits for the workbench and for BYOK AI's status bar item, which appears once the extension is active. */
+export async function waitForExtension(page: Page): Promise<void> {
+  await waitForWorkbench(page, statusBarItem(page, { id: STATUS_ITEM_ID }));
+}
+
+/** The code-server user settings as JSON; only the keys the tests merge into are typed. */
+export interface UserSettings {
+  'byok.baseUrls'?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+/**
+ * Writes the user settings.json the workbench reads at load (BYOK_E2E_USER_SETTINGS): the current
+ * settings with the keys returned by `change` (given the current ones) replaced.
+ */
+export function updateUserSettings(change: (current: UserSettings) => UserSettings): void {
+  const file = process.env.BYOK_E2E_USER_SETTINGS;
+  assert.ok(file, 'BYOK_E2E_USER_SETTINGS is set by scripts/test.mjs');
+  const current = (fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {}) as UserSettings;
+  fs.writeFileSync(file, JSON.stringify({ ...current, ...change(current) }, null, 2));
+}
+
 /** The quick input widget (command palette, quick picks). */
 export function quickInput(page: Page): Locator {
   return page.locator('.quick-input-widget');
@@ -80,6 +105,40 @@ export async function followUpInput(page: Page, text: string): Promise<Locator> 
   return matching.first().locator('input');
 }
 
+/**
+ * What to answer on the "<Provider> key saved" toast. 'Activate and use if offered' clicks the button
+ * only when the toast shows it (an earlier e2e file may have activated the provider already: the
+ * workbench state is shared) and does not insist on the toast closing.
+ */
+export type KeySavedChoice = 'Activate and use' | 'Not now' | 'Activate and use if offered';
+
+/**
+ * Sets a provider's API key like a user: "BYOK AI: Set API Key" from the palette, the provider
+ * picked by its label, the key typed into the password box; then waits for the "<label> key saved"
+ * toast and answers it with `choice`.
+ */
+export async function setKeyFromPalette(page: Page, providerLabel: string, key: string, choice: KeySavedChoice): Promise<void> {
+  await runCommand(page, 'BYOK AI: Set API Key', 'Set the API key of which provider');
+  const input = await followUpInput(page, 'Set the API key of which provider');
+  await input.fill(providerLabel);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: providerLabel }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await followUpInput(page, `${providerLabel} API key`);
+  await page.locator('.quick-input-widget input[type="password"]').waitFor({ state: 'visible' });
+  await page.keyboard.type(key);
+  await page.keyboard.press('Enter');
+  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: `${providerLabel} key saved` });
+  await toast.waitFor({ timeout: 30_000 });
+  if (choice === 'Activate and use if offered') {
+    const use = toast.locator('.monaco-button', { hasText: 'Activate and use' });
+    if (await use.count()) await use.click();
+    await toast.waitFor({ state: 'hidden' }).catch(() => undefined);
+    return;
+  }
+  await toast.locator('.monaco-button', { hasText: choice }).click();
+  await toast.waitFor({ state: 'hidden' });
+}
+
 /** Opens an activity-bar view container by the start of its title (aria-label), e.g. "BYOK AI". */
 export async function openViewContainer(page: Page, title: string): Promise<void> {
   const sidebarTitle = page.locator('.sidebar .composite.title', { hasText: title });
@@ -109,6 +168,18 @@ export async function webviewFrame(page: Page, contains: string, timeoutMs = 300
   }
 }
 
+/** Opens the BYOK AI sidebar and returns its chat webview (the one with the prompt). */
+export async function chatFrame(page: Page): Promise<FrameLocator> {
+  await openViewContainer(page, 'BYOK AI');
+  return webviewFrame(page, '#prompt', 60_000);
+}
+
+/** Types a question into the chat's prompt and sends it with Enter. */
+export async function ask(chat: FrameLocator, question: string): Promise<void> {
+  await chat.locator('#prompt').fill(question);
+  await chat.locator('#prompt').press('Enter');
+}
+
 /** A status bar entry: by exact DOM id (`<extensionId>.<itemId>`) when given `{ id }`, else by its text. */
 export function statusBarItem(page: Page, what: string | RegExp | { id: string }): Locator {
   const bar = page.locator('#workbench\\.parts\\.statusbar');
@@ -121,4 +192,9 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(resultsDir(), `${name.replace(/[^\w.-]+/g, '_')}.png`);
   await page.screenshot({ path: file });
   return file;
+}
+
+/** For afterEach: saves `<prefix><test title>.png` when the test that just ran failed. */
+export async function screenshotIfFailed(test: Mocha.Test | undefined, page: Page | undefined, prefix: string): Promise<void> {
+  if (test?.state === 'failed' && page) await screenshot(page, `${prefix}${test.title}`).catch(() => undefined);
 }

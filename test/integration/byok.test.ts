@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ByokApi } from '../../src/extension';
 import { FakeProviderServer, loadFixture } from '../fakes/fakeProviderServer';
-import { byokApi, configuration, eventually, pointProviderAt, resetUserSettings } from './support';
+import { byokApi, configuration, eventually, pointProviderAt, resetUserSettings, streamSlowly } from './support';
 
 const openaiKey = 'sk-integration-SECRET-0123456789abcdef';
 const anthropicKey = 'sk-ant-integration-SECRET-0123456789abcdef';
@@ -30,17 +30,21 @@ describe('BYOK AI in the extension host', function () {
     attacker = await new FakeProviderServer().start();
     await resetUserSettings();
     await pointProviderAt('openai', `${server.url}/v1`);
-    await api.hub.keys.set('openai', openaiKey);
-    await api.hub.settings.setEnabled('openai', true);
-    await api.hub.settings.setSelectedProvider('openai');
-    await api.hub.settings.setModel('openai', 'gpt-4o-mini');
+    await api.keys.set('openai', openaiKey);
+  });
+
+  // Every test starts from the same provider and model, whatever ran (or failed) before it.
+  beforeEach(async () => {
+    await api.settings.setEnabled('openai', true);
+    await api.settings.setSelectedProvider('openai');
+    await api.settings.setModel('openai', 'gpt-4o-mini');
   });
 
   after(async () => {
     await server.stop();
     await attacker.stop();
-    await api.hub.keys.delete('openai').catch(() => undefined);
-    await api.hub.keys.delete('anthropic').catch(() => undefined);
+    await api.keys.delete('openai').catch(() => undefined);
+    await api.keys.delete('anthropic').catch(() => undefined);
     await resetUserSettings();
     if (workspaceFolder) fs.rmSync(path.join(workspaceFolder, '.vscode'), { recursive: true, force: true });
   });
@@ -56,6 +60,7 @@ describe('BYOK AI in the extension host', function () {
 
   it('activates without loading any provider SDK', () => {
     assert.deepEqual(api.sdkModulesAtActivation, []);
+    assert.deepEqual(api.lazyChunksAtActivation, [], 'dist/core.js and dist/adapters.js load on first use, not at activation');
     const bundle = fs.readFileSync(path.join(vscode.extensions.getExtension('byok-ai.byok-ai')!.extensionPath, 'dist', 'extension.js'), 'utf8');
     // x-stainless-* headers are set only inside the openai and anthropic SDKs.
     assert.doesNotMatch(bundle, /x-stainless-/i, 'no SDK code inside the activation bundle');
@@ -68,32 +73,36 @@ describe('BYOK AI in the extension host', function () {
   });
 
   it('round-trips a key per provider through SecretStorage, never into settings', async () => {
-    await api.hub.keys.set('anthropic', `  Bearer ${anthropicKey}\n`);
-    assert.equal(await api.hub.keys.get('anthropic'), anthropicKey);
-    assert.equal(await api.hub.keys.get('openai'), openaiKey);
-    await api.hub.keys.delete('anthropic');
-    assert.equal(await api.hub.keys.get('anthropic'), undefined);
-    assert.equal(await api.hub.keys.get('openai'), openaiKey, 'deleting one key leaves the others');
+    await api.keys.set('anthropic', `  Bearer ${anthropicKey}\n`);
+    assert.equal(await api.keys.get('anthropic'), anthropicKey);
+    assert.equal(await api.keys.get('openai'), openaiKey);
+    await api.keys.delete('anthropic');
+    assert.equal(await api.keys.get('anthropic'), undefined);
+    assert.equal(await api.keys.get('openai'), openaiKey, 'deleting one key leaves the others');
   });
 
   it('writes activation and model choice to the workspace settings', async function () {
     if (!workspaceFolder) this.skip();
-    await api.hub.settings.setEnabled('groq', true);
-    await api.hub.settings.setModel('groq', 'llama-3.1-8b-instant');
-    const inspected = configuration().inspect<Record<string, { enabled?: boolean; model?: string }>>('providers');
-    assert.deepEqual(inspected?.workspaceValue?.['groq'], { enabled: true, model: 'llama-3.1-8b-instant' });
-    const file = fs.readFileSync(path.join(workspaceFolder!, '.vscode', 'settings.json'), 'utf8');
-    assert.match(file, /"groq"/);
-    assert.equal(api.hub.settings.isEnabled('groq'), true);
-    assert.equal(api.hub.settings.model('groq'), 'llama-3.1-8b-instant');
+    const before = configuration().inspect<Record<string, unknown>>('providers')?.workspaceValue;
+    try {
+      await api.settings.setEnabled('groq', true);
+      await api.settings.setModel('groq', 'llama-3.1-8b-instant');
+      const inspected = configuration().inspect<Record<string, { enabled?: boolean; model?: string }>>('providers');
+      assert.deepEqual(inspected?.workspaceValue?.['groq'], { enabled: true, model: 'llama-3.1-8b-instant' });
+      const file = fs.readFileSync(path.join(workspaceFolder!, '.vscode', 'settings.json'), 'utf8');
+      assert.match(file, /"groq"/);
+      assert.equal(api.settings.isEnabled('groq'), true);
+      assert.equal(api.settings.model('groq'), 'llama-3.1-8b-instant');
+    } finally {
+      await configuration().update('providers', before, vscode.ConfigurationTarget.Workspace);
+    }
   });
 
   it('streams a chat answer from the fake provider through the router', async () => {
     server.replay('POST', '/v1/chat/completions', streamFixture);
     await api.chat.newChat();
     await api.chat.send('it-chat-1', 'What is the weather?');
-    const conversation = await api.chat.activeConversation();
-    const answer = conversation.messages.at(-1)!;
+    const answer = (await api.chat.activeTranscript()).at(-1)!;
     assert.equal(answer.role, 'assistant');
     assert.equal(answer.error, undefined, JSON.stringify(answer.error));
     assert.ok(answer.text.length > 10, answer.text);
@@ -106,25 +115,18 @@ describe('BYOK AI in the extension host', function () {
   });
 
   it('cancelling stops the provider response and keeps the partial answer', async () => {
-    server.route('POST', '/v1/chat/completions', async (_request, response) => {
-      response.writeHead(200, { 'content-type': 'text/event-stream' });
-      for (let index = 0; index < 400 && !response.destroyed; index++) {
-        response.write(`data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: `w${index} ` }, finish_reason: null }] })}\n\n`);
-        await new Promise(resolve => setTimeout(resolve, 25));
-      }
-      response.end();
-    });
+    server.route('POST', '/v1/chat/completions', streamSlowly);
     await api.chat.newChat();
     const disconnected = server.whenClientDisconnects();
     const sending = api.chat.send('it-cancel', 'Count slowly');
     await eventually(async () => {
-      const last = (await api.chat.activeConversation()).messages.at(-1);
+      const last = (await api.chat.activeTranscript()).at(-1);
       return last?.role === 'assistant' && last.text.length > 6;
     }, 'some of the answer streamed');
     api.chat.cancel('it-cancel');
     await sending;
     await Promise.race([disconnected, new Promise((_, reject) => setTimeout(() => reject(new Error('server connection was not closed')), 3000))]);
-    const answer = (await api.chat.activeConversation()).messages.at(-1)!;
+    const answer = (await api.chat.activeTranscript()).at(-1)!;
     assert.equal(answer.stopped, true);
     assert.match(answer.text, /^w0 /);
     assert.doesNotMatch(answer.text, /w399/);
@@ -138,30 +140,38 @@ describe('BYOK AI in the extension host', function () {
     const settingsFile = path.join(workspaceFolder!, '.vscode', 'settings.json');
     const current = fs.existsSync(settingsFile) ? JSON.parse(fs.readFileSync(settingsFile, 'utf8')) : {};
     fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
-    fs.writeFileSync(settingsFile, JSON.stringify({
-      ...current,
-      'byok.baseUrls': { openai: `${attacker.url}/v1`, anthropic: `${attacker.url}` },
-      'byok.customEndpoints': [{ id: 'evil', name: 'Evil', baseUrl: `${attacker.url}/v1`, keyRequired: true }],
-      'byok.selectedProvider': 'custom:evil',
-    }, null, 2));
-    await eventually(() => configuration().inspect('selectedProvider')?.workspaceValue === 'custom:evil', 'VS Code read the workspace settings');
-    assert.equal(api.hub.settings.baseUrl('openai'), `${server.url}/v1`);
-    assert.equal(api.hub.settings.customEndpoints().length, 0);
-    assert.equal(api.hub.settings.selectedProviderId(), 'openai', 'a workspace cannot select an endpoint it defined');
-    server.replay('POST', '/v1/chat/completions', streamFixture);
-    await api.chat.newChat();
-    await api.chat.send('it-attack', 'hello');
-    await api.hub.verify('openai');
-    assert.equal(attacker.requests.length, 0, 'the attacker server received nothing');
-    assert.ok(server.requests.length >= 1);
-    fs.writeFileSync(settingsFile, JSON.stringify(current, null, 2));
+    try {
+      fs.writeFileSync(settingsFile, JSON.stringify({
+        ...current,
+        'byok.baseUrls': { openai: `${attacker.url}/v1`, anthropic: `${attacker.url}` },
+        'byok.customEndpoints': [{ id: 'evil', name: 'Evil', baseUrl: `${attacker.url}/v1`, keyRequired: true }],
+        'byok.selectedProvider': 'custom:evil',
+      }, null, 2));
+      await eventually(() => configuration().inspect('selectedProvider')?.workspaceValue === 'custom:evil', 'VS Code read the workspace settings');
+      assert.equal(api.settings.baseUrl('openai'), `${server.url}/v1`);
+      assert.equal(api.settings.customEndpoints().length, 0);
+      assert.equal(api.settings.selectedProviderId(), 'openai', 'a workspace cannot select an endpoint it defined');
+      server.replay('POST', '/v1/chat/completions', streamFixture);
+      await api.chat.newChat();
+      await api.chat.send('it-attack', 'hello');
+      await api.providers.verify('openai');
+      assert.equal(attacker.requests.length, 0, 'the attacker server received nothing');
+      assert.ok(server.requests.length >= 1);
+    } finally {
+      fs.writeFileSync(settingsFile, JSON.stringify(current, null, 2));
+    }
   });
 
   it('the status bar follows provider switching and shows a missing key', async () => {
-    await api.hub.settings.setSelectedProvider('anthropic');
-    await eventually(() => api.statusBar.text.includes('Anthropic'), `status bar shows Anthropic (was "${api.statusBar.text}")`);
-    assert.match(api.statusBar.text, /\$\(warning\)/, 'no Anthropic key → warning');
-    await api.hub.settings.setSelectedProvider('openai');
+    await eventually(() => /\$\(key\) OpenAI · gpt-4o-mini/.test(api.statusBar.text), `status bar shows OpenAI (was "${api.statusBar.text}")`);
+    try {
+      await api.settings.setSelectedProvider('anthropic');
+      await eventually(() => api.statusBar.text.includes('Anthropic'), `status bar shows Anthropic (was "${api.statusBar.text}")`);
+      assert.match(api.statusBar.text, /\$\(warning\)/, 'no Anthropic key → warning');
+      assert.match(api.statusBar.tooltip, /No API key is set for Anthropic/);
+    } finally {
+      await api.settings.setSelectedProvider('openai');
+    }
     await eventually(() => /\$\(key\) OpenAI · gpt-4o-mini/.test(api.statusBar.text), `status bar shows OpenAI (was "${api.statusBar.text}")`);
   });
 
@@ -172,10 +182,10 @@ describe('BYOK AI in the extension host', function () {
     editor.selection = new vscode.Selection(0, 0, 2, 1);
     await api.chat.newChat();
     await vscode.commands.executeCommand('byok.explain');
-    const conversation = await api.chat.activeConversation();
-    assert.equal(conversation.messages.length, 2);
-    assert.match(conversation.messages[0]!.text, /^Explain /);
-    assert.equal(conversation.messages[1]!.text, 'This adds numbers.');
+    const transcript = await api.chat.activeTranscript();
+    assert.equal(transcript.length, 2);
+    assert.match(transcript[0]!.text, /^Explain /);
+    assert.equal(transcript[1]!.text, 'This adds numbers.');
     const chatRequest = server.requests.find(each => each.method === 'POST')!;
     assert.match(JSON.parse(chatRequest.body).messages.at(-1).content, /return a \+ b;/);
   });
@@ -189,6 +199,10 @@ describe('BYOK AI in the extension host', function () {
       const document = await vscode.workspace.openTextDocument({ language: 'javascript', content: original });
       editor = await vscode.window.showTextDocument(document);
       editor.selection = new vscode.Selection(1, 0, 5, 0);
+    });
+
+    afterEach(async () => {
+      await configuration().update('refactor.showDiff', undefined, vscode.ConfigurationTarget.Global);
     });
 
     it('applies exactly the extracted code as one undo step', async () => {
@@ -222,11 +236,11 @@ describe('BYOK AI in the extension host', function () {
 
   it('after setting keys, verifying, chatting and failing, no key is in settings, state, logs or conversations', async () => {
     server.replay('GET', '/v1/models', { ...loadFixture('openai/error-401-invalid-api-key.json') });
-    await api.hub.verify('openai');
+    await api.providers.verify('openai');
     server.reset();
     server.replay('POST', '/v1/chat/completions', loadFixture('openai/error-401-invalid-api-key.json'));
     await api.chat.send('it-fail', 'this will fail');
-    const failed = (await api.chat.activeConversation()).messages.at(-1)!;
+    const failed = (await api.chat.activeTranscript()).at(-1)!;
     assert.equal(failed.error?.kind, 'auth');
     await api.chat.activeConversation();
     const places: string[] = [];

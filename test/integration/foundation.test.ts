@@ -22,6 +22,7 @@ describe('foundation: BYOK AI in the extension host', () => {
   });
 
   it('registers the BYOK AI: New Chat command (byok.newChat)', async () => {
+    await vscode.extensions.getExtension(EXTENSION_ID)?.activate(); // not relying on the test before it
     const commands = await vscode.commands.getCommands(true);
     assert.ok(commands.includes('byok.newChat'), 'byok.newChat is registered');
   });

@@ -12,11 +12,13 @@ function loadMocha(): MochaCtor {
   // mocha >= 11 is an ES module whose entry re-exports lib/mocha.cjs. Node >= 20.19 can require() it;
   // older runtimes (an older Electron) cannot, so fall back to the CommonJS file itself.
   let mod: unknown;
+  /* eslint-disable @typescript-eslint/no-require-imports -- a synchronous load with a fallback path, see above */
   try {
     mod = require('mocha');
   } catch {
     mod = require('mocha/lib/mocha.cjs');
   }
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const m = mod as MochaCtor | { default: MochaCtor };
   return typeof m === 'function' ? m : m.default;
 }

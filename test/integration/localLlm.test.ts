@@ -8,8 +8,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ByokApi } from '../../src/extension';
-import type { StoredMessage } from '../../src/config/conversationStore';
-import type { RouterOutput } from '../../src/router';
+import type { StoredMessage } from '../../src/chat/conversation';
+import type { RouterOutput, TurnRequest } from '../../src/router';
+import type { TurnResult } from '../../src/router/turn';
 import { byokApi, configuration, eventually, pointProviderAt, resetUserSettings } from './support';
 
 const openUrl = process.env.BYOK_LLAMA_URL;
@@ -39,7 +40,7 @@ async function setMaxOutputTokens(value: number | undefined): Promise<void> {
 }
 
 async function lastAnswer(api: ByokApi): Promise<StoredMessage> {
-  const answer = (await api.chat.activeConversation()).messages.at(-1);
+  const answer = (await api.chat.activeTranscript()).at(-1);
   assert.ok(answer && answer.role === 'assistant', 'the conversation ends with an answer');
   return answer;
 }
@@ -49,17 +50,18 @@ function first<T extends RouterOutput['type']>(events: RouterOutput[], type: T):
 }
 
 /** Runs one request through the router and collects everything it reports. */
-async function collect(api: ByokApi, request: Parameters<ByokApi['router']['streamChat']>[0]): Promise<{ events: RouterOutput[]; text: string; error?: unknown }> {
+async function collect(api: ByokApi, request: Omit<TurnRequest, 'feature'>): Promise<{ events: RouterOutput[]; text: string; error?: unknown; settled: TurnResult }> {
   const events: RouterOutput[] = [];
   let text = '';
+  const turn = api.router.turn({ feature: 'chat', ...request }, AbortSignal.timeout(60_000));
   try {
-    for await (const event of api.router.streamChat(request, AbortSignal.timeout(60_000))) {
+    for await (const event of turn.parts) {
       events.push(event);
       if (event.type === 'text-delta') text += event.text;
     }
-    return { events, text };
+    return { events, text, settled: await turn.settled };
   } catch (error) {
-    return { events, text, error };
+    return { events, text, error, settled: await turn.settled };
   }
 }
 
@@ -78,34 +80,45 @@ describe('real llama.cpp llama-server as a custom endpoint', function () {
       { id: 'llama-open', name: 'llama.cpp (open)', baseUrl: openUrl, keyRequired: false, defaultModel: model },
       { id: 'llama-keyed', name: 'llama.cpp (--api-key)', baseUrl: keyedUrl, keyRequired: true, defaultModel: model },
     ], vscode.ConfigurationTarget.Global);
-    await eventually(() => api.hub.describe(open) !== undefined && api.hub.describe(keyed) !== undefined, 'the custom endpoints are known');
+    await eventually(() => api.catalog.describe(open) !== undefined && api.catalog.describe(keyed) !== undefined, 'the custom endpoints are known');
     assert.equal(await health(openUrl), 200, 'the open llama-server is up');
   });
 
   after(async () => {
     if (!api) return;
     api.chat.cancelAll();
-    await api.hub.keys.delete(keyed).catch(() => undefined);
-    await api.hub.keys.delete('anthropic').catch(() => undefined);
+    await api.keys.delete(keyed).catch(() => undefined);
+    await api.keys.delete('anthropic').catch(() => undefined);
     await setMaxOutputTokens(undefined);
     await resetUserSettings();
   });
 
+  // Each test starts from the same selection, whatever ran before it (or failed half-way).
+  beforeEach(async () => {
+    await api.settings.setSelectedProvider(open);
+    await api.settings.setModel(open, model);
+  });
+
+  afterEach(async () => {
+    api.chat.cancelAll();
+    await setMaxOutputTokens(undefined);
+  });
+
   it('verifies the open endpoint without a key and lists the served model', async () => {
-    assert.equal(api.hub.keyRequired(open), false);
-    const result = await api.hub.verify(open);
+    assert.equal(api.providers.keyRequired(open), false);
+    const result = await api.providers.verify(open);
     assert.equal(result.ok, true, JSON.stringify(result.error?.toJSON()));
     assert.ok((result.modelCount ?? 0) >= 1, `modelCount ${result.modelCount}`);
-    assert.equal(api.hub.keyState(open), 'verified');
-    const models = await api.hub.models(open, true);
+    assert.equal(api.providers.keyState(open), 'verified');
+    const models = await api.providers.models(open, true);
     assert.ok(models.some(option => option.id === model), `models: ${JSON.stringify(models.map(option => option.id))}`);
   });
 
   it('streams a chat answer within the output limit, with usage and a finish', async () => {
     const limit = 64;
     await setMaxOutputTokens(limit);
-    await api.hub.settings.setSelectedProvider(open);
-    await api.hub.settings.setModel(open, model);
+    await api.settings.setSelectedProvider(open);
+    await api.settings.setModel(open, model);
     await api.chat.newChat();
     await api.chat.send('llama-chat', 'Say hello in five words.');
     const answer = await lastAnswer(api);
@@ -130,8 +143,12 @@ describe('real llama.cpp llama-server as a custom endpoint', function () {
     const finish = first(run.events, 'finish');
     assert.ok(finish && (finish.unified === 'length' || finish.unified === 'stop'), `finish ${JSON.stringify(finish)}`);
     const usage = first(run.events, 'usage');
-    assert.ok(usage && (usage.outputTokens ?? 0) > 0 && (usage.outputTokens ?? 0) <= 16, `usage ${JSON.stringify(usage)}`);
+    assert.ok(usage && (usage.usage.outputTokens ?? 0) > 0 && (usage.usage.outputTokens ?? 0) <= 16, `usage ${JSON.stringify(usage)}`);
     assert.equal(types.at(-1), 'done');
+    // The settled result carries the usage the server reported, whatever the feature.
+    assert.equal(run.settled.outcome, 'ok');
+    assert.ok((run.settled.usage?.outputTokens ?? 0) > 0 && (run.settled.usage?.inputTokens ?? 0) > 0, `settled usage ${JSON.stringify(run.settled.usage)}`);
+    assert.deepEqual(first(run.events, 'done')?.result, run.settled);
   });
 
   it('cancels mid-stream: the answer is marked stopped and the server stops generating', async () => {
@@ -139,7 +156,7 @@ describe('real llama.cpp llama-server as a custom endpoint', function () {
     await api.chat.newChat();
     const sending = api.chat.send('llama-cancel', 'Write a very long story.');
     await eventually(async () => {
-      const last = (await api.chat.activeConversation()).messages.at(-1);
+      const last = (await api.chat.activeTranscript()).at(-1);
       return last?.role === 'assistant' && last.text.length > 0; // not the question, which is last until the answer starts
     }, 'the first text of the answer arrived', 30_000);
     api.chat.cancel('llama-cancel');
@@ -173,47 +190,60 @@ describe('real llama.cpp llama-server as a custom endpoint', function () {
   });
 
   it('the --api-key server: a wrong key fails verify and chat as auth (401), the right key works', async () => {
-    assert.equal(api.hub.keyRequired(keyed), true);
-    await api.hub.keys.set(keyed, 'wrong-key');
-    const wrong = await api.hub.verify(keyed);
-    assert.equal(wrong.ok, false, 'a wrong key does not verify');
-    assert.equal(wrong.error?.kind, 'auth', JSON.stringify(wrong.error?.toJSON()));
-    assert.equal(wrong.error?.status, 401);
-    assert.equal(api.hub.keyState(keyed), 'failing');
+    assert.equal(api.providers.keyRequired(keyed), true);
+    try {
+      await api.keys.set(keyed, 'wrong-key');
+      const wrong = await api.providers.verify(keyed);
+      assert.equal(wrong.ok, false, 'a wrong key does not verify');
+      assert.equal(wrong.error?.kind, 'auth', JSON.stringify(wrong.error?.toJSON()));
+      assert.equal(wrong.error?.status, 401);
+      assert.equal(api.providers.keyState(keyed), 'failing');
 
-    await api.hub.settings.setSelectedProvider(keyed);
-    await api.hub.settings.setModel(keyed, model);
-    await setMaxOutputTokens(32);
-    await api.chat.newChat();
-    await api.chat.send('llama-keyed-wrong', 'hello');
-    const failed = await lastAnswer(api);
-    assert.equal(failed.error?.kind, 'auth', JSON.stringify(failed.error));
-    assert.doesNotMatch(failed.error?.message ?? '', /wrong-key/, 'the key is not echoed');
+      await api.settings.setSelectedProvider(keyed);
+      await api.settings.setModel(keyed, model);
+      await setMaxOutputTokens(32);
+      await api.chat.newChat();
+      await api.chat.send('llama-keyed-wrong', 'hello');
+      const failed = await lastAnswer(api);
+      assert.equal(failed.error?.kind, 'auth', JSON.stringify(failed.error));
+      assert.doesNotMatch(failed.error?.message ?? '', /wrong-key/, 'the key is not echoed');
 
-    await api.hub.keys.set(keyed, rightKey!);
-    await eventually(() => api.hub.lastVerify(keyed) === undefined, 'a new key clears the old verify result');
-    const right = await api.hub.verify(keyed);
-    assert.equal(right.ok, true, JSON.stringify(right.error?.toJSON()));
-    assert.ok((right.modelCount ?? 0) >= 1);
-    const models = await api.hub.models(keyed, true);
-    assert.ok(models.some(option => option.id === model));
-    await api.chat.send('llama-keyed-right', 'hello again');
-    const answer = await lastAnswer(api);
-    assert.equal(answer.error, undefined, JSON.stringify(answer.error));
-    assert.ok(answer.text.length > 0);
-    assert.equal(answer.meta?.providerId, keyed);
+      await api.keys.set(keyed, rightKey!);
+      await eventually(() => api.providers.lastVerify(keyed) === undefined, 'a new key clears the old verify result');
+      const right = await api.providers.verify(keyed);
+      assert.equal(right.ok, true, JSON.stringify(right.error?.toJSON()));
+      assert.ok((right.modelCount ?? 0) >= 1);
+      const models = await api.providers.models(keyed, true);
+      assert.ok(models.some(option => option.id === model));
+      await api.chat.send('llama-keyed-right', 'hello again');
+      const answer = await lastAnswer(api);
+      assert.equal(answer.error, undefined, JSON.stringify(answer.error));
+      assert.ok(answer.text.length > 0);
+      assert.equal(answer.meta?.providerId, keyed);
+    } finally {
+      await api.keys.delete(keyed).catch(() => undefined);
+    }
   });
 
   it('the built-in Anthropic provider streams from llama-server\'s /v1/messages', async () => {
-    await pointProviderAt('anthropic', origin(openUrl!));
-    await api.hub.keys.set('anthropic', 'sk-ant-anything-goes-for-an-open-llama-server');
-    const run = await collect(api, { providerId: 'anthropic', model, messages: [{ role: 'user', content: 'hello' }], maxOutputTokens: 16 });
-    assert.equal(run.error, undefined, String(run.error));
-    assert.ok(run.text.length > 0, 'text arrived');
-    assert.equal(first(run.events, 'route')?.providerId, 'anthropic');
-    const finish = first(run.events, 'finish');
-    assert.ok(finish && (finish.unified === 'length' || finish.unified === 'stop'), `finish ${JSON.stringify(finish)}`);
-    const usage = run.events.filter((event): event is Extract<RouterOutput, { type: 'usage' }> => event.type === 'usage').find(event => event.outputTokens !== undefined);
-    assert.ok(usage && (usage.outputTokens ?? 0) > 0 && (usage.outputTokens ?? 0) <= 16, `usage ${JSON.stringify(run.events.filter(event => event.type === 'usage'))}`);
+    const baseUrlsBefore = configuration().inspect('baseUrls')?.globalValue;
+    try {
+      await pointProviderAt('anthropic', origin(openUrl!));
+      await api.keys.set('anthropic', 'sk-ant-anything-goes-for-an-open-llama-server');
+      const run = await collect(api, { providerId: 'anthropic', model, messages: [{ role: 'user', content: 'hello' }], maxOutputTokens: 16 });
+      assert.equal(run.error, undefined, String(run.error));
+      assert.ok(run.text.length > 0, 'text arrived');
+      assert.equal(first(run.events, 'route')?.providerId, 'anthropic');
+      const finish = first(run.events, 'finish');
+      assert.ok(finish && (finish.unified === 'length' || finish.unified === 'stop'), `finish ${JSON.stringify(finish)}`);
+      // Usage parts are snapshots (message_start, then the cumulative message_delta): the last one counts.
+      const usage = run.events.filter((event): event is Extract<RouterOutput, { type: 'usage' }> => event.type === 'usage').at(-1);
+      assert.ok(usage && (usage.usage.outputTokens ?? 0) > 0 && (usage.usage.outputTokens ?? 0) <= 16, `usage ${JSON.stringify(run.events.filter(event => event.type === 'usage'))}`);
+      assert.ok((run.settled.usage?.outputTokens ?? 0) > 0 && (run.settled.usage?.inputTokens ?? 0) > 0, `settled usage ${JSON.stringify(run.settled.usage)}`);
+      assert.equal(run.settled.servedModel !== undefined, first(run.events, 'response-metadata') !== undefined, 'the served model is settled when the response named one');
+    } finally {
+      await api.keys.delete('anthropic').catch(() => undefined);
+      await configuration().update('baseUrls', baseUrlsBefore, vscode.ConfigurationTarget.Global);
+    }
   });
 });

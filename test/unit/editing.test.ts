@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { commonIndentation, extractCode, fitToSelection } from '../../src/editing/extractCode';
 import { buildExplainPrompt, buildRefactorPrompt, fence, refactorPresets, type CodeContext } from '../../src/editing/prompts';
+import { refactorReviewTitle } from '../../src/editing/refactorTitle';
 
 const context: CodeContext = {
   languageId: 'typescript', path: 'src/math.ts', startLine: 3, endLine: 5,
@@ -75,5 +76,15 @@ describe('answer → replacement code', () => {
 
   it('keeps blank lines empty instead of indenting them', () => {
     assert.equal(fitToSelection('a\n\nb', { original: '  x\n  y', leadingIndent: '', eol: '\n' }), '  a\n\n  b');
+  });
+});
+
+describe('refactor review title', () => {
+  it('names the preset or the (shortened) instruction, and the cost when there is one', () => {
+    assert.equal(refactorReviewTitle('math.ts', refactorPresets[0]!.instruction, '$0.0012'), 'math.ts: Refactor: Simplify — $0.0012');
+    assert.equal(refactorReviewTitle('math.ts', 'Rename x to y', 'unpriced'), 'math.ts: Refactor: Rename x to y — unpriced');
+    assert.equal(refactorReviewTitle('math.ts', 'Rename x to y', undefined), 'math.ts: Refactor: Rename x to y');
+    const long = refactorReviewTitle('a.py', 'Convert every loop in this function into a list comprehension where it reads better', undefined);
+    assert.equal(long, 'a.py: Refactor: Convert every loop in this function…');
   });
 });

@@ -1,16 +1,6 @@
 import assert from 'node:assert/strict';
 import { parseWebviewMessage } from '../../src/webview/protocol';
-
-/** Deterministic PRNG so a failing fuzz case can be replayed. */
-function mulberry32(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from './seededRandom';
 
 describe('webview protocol validator', () => {
   it('accepts every well-formed message type', () => {
@@ -54,7 +44,7 @@ describe('webview protocol validator', () => {
   });
 
   it('rejects random junk without throwing (seeded fuzz)', () => {
-    const random = mulberry32(20261123);
+    const random = seededRandom(20261123);
     const types = ['ready', 'chat/send', 'chat/cancel', 'code/action', 'provider/action', 'link/open', 'nope', '', 'chat/new'];
     const values = (): unknown => {
       const pick = Math.floor(random() * 9);

@@ -1,38 +1,17 @@
-// Markdown → safe HTML for model output. marked alone does not sanitize (measured: raw HTML and
-// `javascript:` links pass through), so everything goes through DOMPurify with a small allowlist,
-// then one pass over the sanitized (still inert) DOM that:
-//   - turns every link into an anchor with `data-href` and no `href` (the host opens it after
-//     validating), or into plain text when the scheme is not http(s)/mailto/#anchor;
+// Markdown → safe DOM nodes for model output. marked alone does not sanitize (measured: raw HTML and
+// `javascript:` links pass through), so its HTML goes through the sanitizer (DOMPurify with a small
+// allowlist, see ./sanitizer.ts) and comes back as an inert fragment; one pass over that fragment:
+//   - turns every http(s) link into an anchor with `data-href` and no `href` (the host opens it after
+//     validating and asking), and every other link (mailto:, vscode:, command:, file:, relative,
+//     #anchor, javascript:, data:) into plain text, so no link is clickable that the host would refuse;
 //   - turns every image into an inert "image link", so no URL is ever fetched by the webview;
-//   - wraps code blocks with a toolbar and highlights them with highlight.js.
+//   - wraps code blocks with a toolbar and highlights them (./highlight.ts, also as nodes).
+// Nothing here throws on any input: an answer that cannot be rendered is shown as plain text with a note.
 // @see https://github.com/cure53/DOMPurify#can-i-configure-dompurify
 import { Marked, type Tokens } from 'marked';
-import createDOMPurify, { type Config, type DOMPurify } from 'dompurify';
-import hljs from 'highlight.js/lib/core';
-import bash from 'highlight.js/lib/languages/bash';
-import cpp from 'highlight.js/lib/languages/cpp';
-import csharp from 'highlight.js/lib/languages/csharp';
-import css from 'highlight.js/lib/languages/css';
-import diff from 'highlight.js/lib/languages/diff';
-import go from 'highlight.js/lib/languages/go';
-import java from 'highlight.js/lib/languages/java';
-import javascript from 'highlight.js/lib/languages/javascript';
-import json from 'highlight.js/lib/languages/json';
-import markdown from 'highlight.js/lib/languages/markdown';
-import python from 'highlight.js/lib/languages/python';
-import rust from 'highlight.js/lib/languages/rust';
-import sql from 'highlight.js/lib/languages/sql';
-import typescript from 'highlight.js/lib/languages/typescript';
-import xml from 'highlight.js/lib/languages/xml';
-import yaml from 'highlight.js/lib/languages/yaml';
 import type { WebviewToHost } from '../protocol';
-
-const languages = { bash, cpp, csharp, css, diff, go, java, javascript, json, markdown, python, rust, sql, typescript, xml, yaml };
-for (const [name, language] of Object.entries(languages)) hljs.registerLanguage(name, language);
-hljs.registerAliases(['c', 'h', 'cuda'], { languageName: 'cpp' });
-hljs.registerAliases(['shell', 'console', 'terminal', 'shellscript'], { languageName: 'bash' });
-hljs.registerAliases(['jsonc', 'json5'], { languageName: 'json' });
-hljs.registerAliases(['vue', 'svelte', 'jsx-html'], { languageName: 'xml' });
+import { fillHighlighted } from './highlight';
+import { sanitizer } from './sanitizer';
 
 export type CodeAction = 'copy' | 'insert' | 'apply' | 'open';
 
@@ -44,6 +23,9 @@ const codeActions: { action: CodeAction; icon: string; label: string }[] = [
 ];
 
 const maxLanguageLength = 64;
+const maxHrefLength = 4096;
+
+export const plainTextNote = 'Shown as plain text: this answer could not be rendered';
 
 const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -70,56 +52,27 @@ const marked = new Marked({
   },
 });
 
-const allowedTags = [
-  'a', 'abbr', 'b', 'blockquote', 'br', 'code', 'dd', 'del', 'details', 'div', 'dl', 'dt', 'em', 'h1', 'h2', 'h3', 'h4',
-  'h5', 'h6', 'hr', 'i', 'img', 'ins', 'kbd', 'li', 'mark', 'ol', 'p', 'pre', 'q', 's', 'samp', 'small', 'span', 'strike',
-  'strong', 'sub', 'summary', 'sup', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'u', 'ul', 'var',
-];
-
-// `src` and `href` survive only until the post-pass below turns them into data attributes.
-const purifyConfig: Config & { RETURN_DOM_FRAGMENT: true } = {
-  ALLOWED_TAGS: allowedTags,
-  ALLOWED_ATTR: ['href', 'title', 'alt', 'src', 'class', 'colspan', 'rowspan', 'align', 'start', 'open'],
-  ALLOW_DATA_ATTR: false,
-  ALLOW_ARIA_ATTR: false,
-  ALLOW_UNKNOWN_PROTOCOLS: false,
-  // Parse in body context even when the text starts with a comment, so a split render equals a whole one.
-  FORCE_BODY: true,
-  // An inert fragment owned by DOMPurify's DOMParser document: images in it are never fetched.
-  RETURN_DOM_FRAGMENT: true,
-};
-
-const languageClass = /^language-[\w+#.-]{1,64}$/;
-
-let purifier: DOMPurify | undefined;
-
-function getPurifier(): DOMPurify {
-  if (purifier) return purifier;
-  const instance = createDOMPurify(window);
-  // Model output may only carry `language-*` classes, so it cannot dress up as our own UI
-  // (a fake code toolbar, a hidden block).
-  instance.addHook('uponSanitizeAttribute', (_node, data) => {
-    if (data.attrName !== 'class') return;
-    const kept = data.attrValue.split(/\s+/).filter(token => languageClass.test(token));
-    if (kept.length === 0) data.keepAttr = false;
-    else data.attrValue = kept.join(' ');
-  });
-  purifier = instance;
-  return instance;
-}
-
-/** The URL a rendered link may open (`#` stands for in-page anchors), or undefined when it must stay plain text. */
-export function safeHref(raw: string, schemes: readonly string[] = ['http:', 'https:', 'mailto:', '#']): string | undefined {
-  const href = raw.trim();
-  if (href.startsWith('#')) return schemes.includes('#') && href.length > 1 && href.length <= 4096 ? href : undefined;
+/**
+ * The URL a rendered link may open, or undefined when it must stay plain text. Only what the host
+ * opens (src/webview/hostActions.ts: http and https without credentials) becomes a link.
+ */
+export function safeHref(raw: string): string | undefined {
   let url: URL;
   try {
-    url = new URL(href);
+    url = new URL(raw.trim());
   } catch {
     return undefined;
   }
-  if (!schemes.includes(url.protocol)) return undefined;
-  return url.href.length <= 4096 ? url.href : undefined;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  if (url.username || url.password) return undefined;
+  return url.href.length <= maxHrefLength ? url.href : undefined;
+}
+
+function makeLink(element: Element, target: string, title: string): void {
+  element.setAttribute('data-href', target);
+  element.setAttribute('role', 'link');
+  element.setAttribute('tabindex', '0');
+  element.setAttribute('title', title);
 }
 
 function neutralizeLink(anchor: HTMLAnchorElement): void {
@@ -130,15 +83,12 @@ function neutralizeLink(anchor: HTMLAnchorElement): void {
     anchor.replaceWith(...Array.from(anchor.childNodes));
     return;
   }
-  anchor.setAttribute('data-href', target);
-  anchor.setAttribute('role', 'link');
-  anchor.setAttribute('tabindex', '0');
-  if (!anchor.getAttribute('title')) anchor.setAttribute('title', target);
+  makeLink(anchor, target, anchor.getAttribute('title') || target);
 }
 
 function replaceImage(image: HTMLImageElement): void {
   const document = image.ownerDocument;
-  const source = safeHref(image.getAttribute('src') ?? '', ['http:', 'https:']);
+  const source = safeHref(image.getAttribute('src') ?? '');
   const alt = (image.getAttribute('alt') ?? '').trim() || 'image';
   // Inside a link the image becomes that link's text; nested anchors are not valid HTML.
   const clickable = source !== undefined && image.parentElement?.closest('a') === null;
@@ -148,14 +98,8 @@ function replaceImage(image: HTMLImageElement): void {
   icon.className = 'codicon codicon-file-media';
   icon.setAttribute('aria-hidden', 'true');
   element.append(icon, ` ${alt}`);
-  if (clickable && source) {
-    element.setAttribute('data-href', source);
-    element.setAttribute('role', 'link');
-    element.setAttribute('tabindex', '0');
-    element.setAttribute('title', `Image not loaded. Open ${source}`);
-  } else {
-    element.setAttribute('title', 'Image not loaded');
-  }
+  if (clickable && source) makeLink(element, source, `Image not loaded. Open ${source}`);
+  else element.setAttribute('title', 'Image not loaded');
   image.replaceWith(element);
 }
 
@@ -164,7 +108,6 @@ function decorateCodeBlock(pre: HTMLPreElement): void {
   const source = pre.querySelector(':scope > code') ?? pre;
   const code = source.textContent ?? '';
   const language = (source.getAttribute('class') ?? '').match(/(?:^|\s)language-(\S+)/)?.[1]?.slice(0, maxLanguageLength) ?? '';
-  const known = language !== '' && hljs.getLanguage(language) !== undefined;
 
   const block = document.createElement('div');
   block.className = 'code-block';
@@ -193,29 +136,74 @@ function decorateCodeBlock(pre: HTMLPreElement): void {
   const newPre = document.createElement('pre');
   const codeElement = document.createElement('code');
   codeElement.className = language ? `hljs language-${language}` : 'hljs';
-  if (known) codeElement.innerHTML = hljs.highlight(code, { language, ignoreIllegals: true }).value;
-  else codeElement.textContent = code;
+  fillHighlighted(codeElement, code, language);
   newPre.append(codeElement);
   block.append(toolbar, newPre);
   pre.replaceWith(block);
 }
 
-/** Renders untrusted markdown (model output) to HTML that is safe to assign to innerHTML. */
-export function renderMarkdown(text: string): string {
-  let html: string;
-  try {
-    html = marked.parse(text, { async: false });
-  } catch {
-    html = `<p>${escapeHtml(text)}</p>`;
-  }
-  const fragment = getPurifier().sanitize(html, purifyConfig);
-  const root = fragment.ownerDocument.createElement('div');
+/** Renders untrusted markdown to inert nodes; throws when it cannot (see renderMarkdownFragment). */
+export function renderMarkdownOrThrow(text: string): DocumentFragment {
+  const html = marked.parse(text, { async: false });
+  const fragment = sanitizer().markdown(html);
+  const document = fragment.ownerDocument;
+  const root = document.createElement('div');
   root.append(fragment);
-  for (const anchor of Array.from(root.querySelectorAll('a'))) neutralizeLink(anchor);
-  for (const image of Array.from(root.querySelectorAll('img'))) replaceImage(image);
+  // getElementsByTagName, not querySelectorAll: no selector to parse, which is most of the cost in jsdom.
+  for (const anchor of Array.from(root.getElementsByTagName('a'))) neutralizeLink(anchor);
+  for (const image of Array.from(root.getElementsByTagName('img'))) replaceImage(image);
   // Document order: an outer <pre> is replaced first, which detaches any <pre> nested in it.
-  for (const pre of Array.from(root.querySelectorAll('pre'))) if (root.contains(pre)) decorateCodeBlock(pre);
-  return root.innerHTML;
+  for (const pre of Array.from(root.getElementsByTagName('pre'))) if (root.contains(pre)) decorateCodeBlock(pre);
+  const result = document.createDocumentFragment();
+  result.append(...Array.from(root.childNodes));
+  return result;
+}
+
+/** `text` as escaped plain text (text nodes and line breaks), after a note saying why. */
+export function plainTextFallback(text: string, document: Document = window.document): DocumentFragment {
+  const fragment = document.createDocumentFragment();
+  const note = document.createElement('p');
+  note.className = 'render-note';
+  const icon = document.createElement('span');
+  icon.className = 'codicon codicon-info';
+  icon.setAttribute('aria-hidden', 'true');
+  note.append(icon, ` ${plainTextNote}`);
+  const body = document.createElement('div');
+  body.className = 'plain-text-answer';
+  text.split(/\r\n|\r|\n/).forEach((line, index) => {
+    if (index > 0) body.append(document.createElement('br'));
+    if (line) body.append(line);
+  });
+  fragment.append(note, body);
+  return fragment;
+}
+
+export function reportRenderFailure(error: unknown): void {
+  console.error('BYOK AI: an answer is shown as plain text because it could not be rendered.', error);
+}
+
+/**
+ * Renders untrusted markdown (model output) to nodes to insert into the page, e.g.
+ * `element.replaceChildren(renderMarkdownFragment(text))`. Never throws: what cannot be rendered is
+ * returned as plain text with a note.
+ */
+export function renderMarkdownFragment(text: string): DocumentFragment {
+  try {
+    return renderMarkdownOrThrow(text);
+  } catch (error) {
+    reportRenderFailure(error);
+    return plainTextFallback(text);
+  }
+}
+
+/**
+ * The HTML of `renderMarkdownFragment(text)`, for tests and comparisons. Never assign it to innerHTML:
+ * the webview enforces Trusted Types, and a re-parse is exactly the round trip the sanitizer avoids.
+ */
+export function renderMarkdown(text: string): string {
+  const container = window.document.createElement('div');
+  container.append(renderMarkdownFragment(text));
+  return container.innerHTML;
 }
 
 export function isCodeAction(value: string | null): value is CodeAction {
@@ -235,9 +223,8 @@ export function codeActionForButton(button: Element): WebviewToHost | undefined 
   return codeActionMessage(action, code.textContent ?? '', block.getAttribute('data-language') ?? '');
 }
 
-/** The message for activating a rendered link, or undefined for in-page anchors and plain text. */
+/** The message for activating a rendered link, or undefined when it is not one the host opens. */
 export function linkMessage(href: string): WebviewToHost | undefined {
   const target = safeHref(href);
-  if (!target || target.startsWith('#')) return undefined;
-  return { type: 'link/open', href: target };
+  return target ? { type: 'link/open', href: target } : undefined;
 }

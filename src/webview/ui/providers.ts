@@ -1,7 +1,7 @@
 // The Providers view: one card per provider with its key state, whether it is active, its model,
 // and the actions that fix it. It renders `providers/state` and posts `provider/*` intents; keys
 // never reach this view (a card only says whether one is stored).
-import type { KeyState, ProviderAction, ProviderCard, WebviewToHost } from '../protocol';
+import type { ErrorInfo, KeyState, ProviderAction, ProviderCard, WebviewToHost } from '../protocol';
 import { button, h, icon, keepingFocus } from './dom';
 import { isWebview, onMessage, post } from './vscodeApi';
 
@@ -14,6 +14,7 @@ export const providerMessages = {
   selectModel: (providerId: string, model: string): WebviewToHost => ({ type: 'provider/action', action: 'select', providerId, model }),
   addEndpoint: (): WebviewToHost => ({ type: 'provider/addEndpoint' }),
   verifyAll: (): WebviewToHost => ({ type: 'provider/verifyAll' }),
+  keyStoreHelp: (providerId: string): WebviewToHost => ({ type: 'error/action', action: 'keyStoreHelp', providerId }),
 };
 
 const keyBadges: Record<KeyState, { text: string; icon: string; tone: string; title: string }> = {
@@ -22,7 +23,13 @@ const keyBadges: Record<KeyState, { text: string; icon: string; tone: string; ti
   'failing': { text: 'Key failing', icon: 'error', tone: 'error', title: 'The last check with this key failed.' },
   'verified': { text: 'Verified', icon: 'pass-filled', tone: 'success', title: 'The key worked in the last check.' },
   'not-needed': { text: 'No key needed', icon: 'unlock', tone: 'neutral', title: 'This endpoint works without a key.' },
+  'store-failed': { text: 'Key store failed', icon: 'error', tone: 'error', title: 'VS Code\u2019s secret storage failed, so the key cannot be read. See the fix below.' },
 };
+
+/** "Key set 2026-11-30" under the badge, when the date is known. */
+export function keySetText(card: Pick<ProviderCard, 'keySetOn'>): string | undefined {
+  return card.keySetOn ? `Key set ${card.keySetOn}` : undefined;
+}
 
 /** Model options for the select: live models first, then catalog ones, the current model always present. */
 export function modelOptions(card: ProviderCard): { value: string; label: string }[] {
@@ -38,7 +45,7 @@ export function modelOptions(card: ProviderCard): { value: string; label: string
 
 /** The one-line result of the last verification. */
 export function verifySummary(verify: NonNullable<ProviderCard['verify']>): string {
-  if (!verify.ok) return verify.error?.message ?? 'Verification failed.';
+  if (!verify.ok) return verify.error ? `${verify.error.title ? `${verify.error.title}: ` : ''}${verify.error.message}` : 'Verification failed.';
   const parts = [`\u2713 ${Math.round(verify.latencyMs).toLocaleString('en-US')} ms`];
   if (verify.modelCount !== undefined) parts.push(`${verify.modelCount.toLocaleString('en-US')} model${verify.modelCount === 1 ? '' : 's'}`);
   return parts.join(' \u00b7 ');
@@ -48,25 +55,33 @@ export function verifySummary(verify: NonNullable<ProviderCard['verify']>): stri
 
 class ProvidersView {
   private cards: ProviderCard[] = [];
+  private problems: string[] = [];
   private loaded = false;
+  private readonly banner = h('div', { class: 'settings-problems', role: 'status', 'aria-live': 'polite' });
   private readonly list = h('div', { class: 'provider-list', role: 'list', 'aria-label': 'Providers' });
 
   constructor(root: HTMLElement) {
     const toolbar = h('div', { class: 'toolbar' },
       button('Verify every active provider', 'checklist', () => post(providerMessages.verifyAll()), { className: 'secondary-button', text: 'Verify all', focusKey: 'verify-all' }),
       button('Add an OpenAI-compatible endpoint', 'add', () => post(providerMessages.addEndpoint()), { className: 'secondary-button', text: 'Add endpoint', focusKey: 'add-endpoint' }));
-    root.replaceChildren(toolbar, this.list);
+    root.replaceChildren(toolbar, this.banner, this.list);
     this.render();
   }
 
-  setCards(cards: ProviderCard[]): void {
+  setState(cards: ProviderCard[], problems: string[]): void {
     this.cards = cards;
+    this.problems = problems;
     this.loaded = true;
     this.render();
   }
 
   private render(): void {
     keepingFocus(() => {
+      this.banner.hidden = this.problems.length === 0;
+      this.banner.replaceChildren(...(this.problems.length ? [
+        h('div', { class: 'settings-problems-title' }, icon('warning'), ' Problems in your BYOK AI settings'),
+        h('ul', {}, ...this.problems.map(problem => h('li', {}, problem))),
+      ] : []));
       if (!this.loaded) {
         this.list.replaceChildren(h('p', { class: 'muted loading' }, icon('loading', 'codicon-modifier-spin'), ' Loading providers\u2026'));
       } else if (this.cards.length === 0) {
@@ -107,6 +122,7 @@ class ProvidersView {
       card.selected
         ? h('span', { class: 'badge selected-badge', title: 'New chats use this provider' }, icon('check'), ' Selected')
         : button(`Use ${card.label} for new chats`, 'arrow-right', act('select'), { className: 'link-button', text: 'Use', focusKey: key('select'), disabled: busy }),
+      keySetText(card) ? h('span', { class: 'key-date muted', title: 'The date this key was set in BYOK AI (the key itself is never shown).' }, keySetText(card)) : undefined,
       busy ? h('span', { class: 'busy', role: 'status' }, icon('loading', 'codicon-modifier-spin'), card.busy === 'verifying' ? ' Verifying\u2026' : ' Loading models\u2026') : undefined);
 
     const select = h('select', { class: 'model-select', 'aria-label': `${card.label} model`, 'data-focus-key': key('model'), disabled: busy });
@@ -147,7 +163,16 @@ class ProvidersView {
       status,
       model,
       actions,
-      card.verify ? this.renderVerify(card.verify) : undefined);
+      card.keyError ? this.renderKeyError(card.id, card.keyError) : undefined,
+      card.verify && !card.keyError ? this.renderVerify(card.verify) : undefined);
+  }
+
+  private renderKeyError(providerId: string, error: ErrorInfo): HTMLElement {
+    return h('div', { class: 'verify-result failed key-store-error', role: 'status' },
+      h('div', { class: 'verify-error' }, icon('error'), h('span', {}, error.title ?? 'Key store failed')),
+      h('div', { class: 'verify-fix' }, error.message),
+      h('div', { class: 'verify-fix' }, error.fix),
+      h('div', { class: 'verify-fix' }, button('How to fix the key store (opens the VS Code docs)', 'link-external', () => post(providerMessages.keyStoreHelp(providerId)), { className: 'link-button', text: 'How to fix', focusKey: `${providerId}:keyStoreHelp` })));
   }
 
   private renderVerify(verify: NonNullable<ProviderCard['verify']>): HTMLElement {
@@ -164,7 +189,7 @@ function start(): void {
   root.classList.add('providers-view');
   const view = new ProvidersView(root);
   onMessage(message => {
-    if (message.type === 'providers/state') view.setCards(message.cards);
+    if (message.type === 'providers/state') view.setState(message.cards, message.problems ?? []);
   });
   post(providerMessages.ready());
 }

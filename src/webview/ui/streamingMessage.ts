@@ -8,11 +8,15 @@
 // re-rendered each frame. The split is conservative: where a later line could change how an
 // earlier block renders (reference definitions, raw HTML) it stops freezing, so the DOM always
 // ends up equal to a one-shot render of the whole text.
-import { renderMarkdown } from './markdown';
+//
+// Nothing here throws: when a part of the answer cannot be rendered, the whole answer is shown as
+// plain text with a note (and stays so until the final text replaces it), so the caller's busy state
+// always ends and the rest of the conversation renders.
+import { plainTextFallback, renderMarkdownOrThrow, reportRenderFailure } from './markdown';
 
 export interface StreamingOptions {
-  /** Markdown → safe HTML. Defaults to `renderMarkdown`. */
-  render?: (markdown: string) => string;
+  /** Markdown → safe nodes; may throw. Defaults to `renderMarkdownOrThrow`. */
+  render?: (markdown: string) => DocumentFragment;
   /** Runs the callback before the next paint. Defaults to `requestAnimationFrame`. */
   schedule?: (callback: () => void) => void;
   /** Called after each render, e.g. to keep the transcript scrolled to the bottom. */
@@ -25,6 +29,7 @@ interface Fence {
   indent: number;
 }
 
+const lineEnd = /\r\n|\r|\n/g;
 const fenceLine = /^( {0,3})(`{3,}|~{3,})(.*)$/;
 const blankLine = /^[ \t\r]*$/;
 const leadingSpaces = /^ */;
@@ -52,10 +57,13 @@ export class BlockScanner {
   /** Scans every complete line of `text` from `position` on. */
   scan(text: string): void {
     for (;;) {
-      const end = text.indexOf('\n', this.position);
-      if (end < 0) return;
-      this.line(text.slice(this.position, end), end + 1);
-      this.position = end + 1;
+      // marked ends a line at \r\n, \r or \n alike; a final \r may still become \r\n.
+      lineEnd.lastIndex = this.position;
+      const end = lineEnd.exec(text);
+      if (!end || (end[0] === '\r' && end.index === text.length - 1)) return;
+      const next = end.index + end[0].length;
+      this.line(text.slice(this.position, end.index), next);
+      this.position = next;
     }
   }
 
@@ -102,12 +110,14 @@ export class StreamingMarkdown {
   private scanner = new BlockScanner();
   private scheduled = false;
   private finished = false;
-  private readonly render: (markdown: string) => string;
+  /** Set once a render failed: the answer is shown as plain text from then on. */
+  private plain = false;
+  private readonly render: (markdown: string) => DocumentFragment;
   private readonly schedule: (callback: () => void) => void;
   private readonly onRender: (() => void) | undefined;
 
   constructor(private readonly container: HTMLElement, options: StreamingOptions = {}, initialText = '') {
-    this.render = options.render ?? renderMarkdown;
+    this.render = options.render ?? renderMarkdownOrThrow;
     this.schedule = options.schedule ?? (callback => { requestAnimationFrame(callback); });
     this.onRender = options.onRender;
     container.replaceChildren();
@@ -135,6 +145,46 @@ export class StreamingMarkdown {
   /** Renders the pending text now. */
   flush(): void {
     this.scheduled = false;
+    if (this.plain) {
+      this.showPlain();
+    } else {
+      try {
+        this.renderBlocks();
+      } catch (error) {
+        reportRenderFailure(error);
+        this.plain = true;
+        this.showPlain();
+      }
+    }
+    try {
+      this.onRender?.();
+    } catch (error) {
+      // The caller's own bug; it must not stop the stream from ending.
+      console.error(error);
+    }
+  }
+
+  /**
+   * Ends the stream. With `finalText` different from what was streamed (the host's final message
+   * is the truth), or after a failed render, the whole text is rendered again, so the answer looks
+   * the same as when it is restored from history.
+   */
+  finish(finalText?: string): void {
+    if ((finalText !== undefined && finalText !== this.text) || this.plain) {
+      this.text = finalText ?? this.text;
+      this.frozenLength = 0;
+      this.frozenNodes = 0;
+      this.plain = false;
+      this.scanner = new BlockScanner();
+      this.container.replaceChildren();
+    }
+    // The last line has no newline but is complete now; it may be a reference definition.
+    this.scanner.scan(`${this.text}\n`);
+    this.flush();
+    this.finished = true;
+  }
+
+  private renderBlocks(): void {
     this.scanner.scan(this.text);
     if (this.scanner.sawDefinition && this.frozenLength > 0) {
       // A reference definition can turn literal `[text][ref]` in earlier blocks into links.
@@ -144,33 +194,20 @@ export class StreamingMarkdown {
     }
     const boundary = this.scanner.sawDefinition ? 0 : this.scanner.boundary;
     if (boundary > this.frozenLength) {
+      const frozen = this.render(this.text.slice(this.frozenLength, boundary));
       this.removeTail(this.frozenNodes);
-      this.container.insertAdjacentHTML('beforeend', this.render(this.text.slice(this.frozenLength, boundary)));
+      this.container.append(frozen);
       this.frozenLength = boundary;
       this.frozenNodes = this.container.childNodes.length;
     }
-    this.removeTail(this.frozenNodes);
     const tail = this.text.slice(this.frozenLength);
-    if (tail) this.container.insertAdjacentHTML('beforeend', this.render(tail));
-    this.onRender?.();
+    const rendered = tail ? this.render(tail) : undefined;
+    this.removeTail(this.frozenNodes);
+    if (rendered) this.container.append(rendered);
   }
 
-  /**
-   * Ends the stream. With `finalText` different from what was streamed (the host's final message
-   * is the truth), the whole text is rendered again.
-   */
-  finish(finalText?: string): void {
-    if (finalText !== undefined && finalText !== this.text) {
-      this.text = finalText;
-      this.frozenLength = 0;
-      this.frozenNodes = 0;
-      this.scanner = new BlockScanner();
-      this.container.replaceChildren();
-    }
-    // The last line has no newline but is complete now; it may be a reference definition.
-    this.scanner.scan(`${this.text}\n`);
-    this.flush();
-    this.finished = true;
+  private showPlain(): void {
+    this.container.replaceChildren(plainTextFallback(this.text, this.container.ownerDocument));
   }
 
   private removeTail(keep: number): void {

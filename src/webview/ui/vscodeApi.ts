@@ -34,9 +34,22 @@ export function post(message: WebviewToHost): void {
   vscode().postMessage(message);
 }
 
+/**
+ * Whether a window `message` event comes from the extension host. VS Code's webview host page (the
+ * parent frame, same origin as this content frame) forwards each host message with
+ * `postMessage(message, window.origin)`, so its origin is ours; its `source` cannot be checked,
+ * because VS Code's preamble replaces `window.parent` with the content window itself. Anything else
+ * (another webview or page that got hold of this frame) has another origin and is dropped.
+ * @see https://github.com/microsoft/vscode/blob/main/src/vs/workbench/contrib/webview/browser/pre/index.html
+ */
+export function isFromHost(event: MessageEvent<unknown>, origin: string = window.origin): boolean {
+  return event.origin === origin;
+}
+
 /** Calls `handler` for every message the host posts. The host is trusted; the shape is still checked loosely. */
 export function onMessage(handler: (message: HostToWebview) => void): () => void {
   const listener = (event: MessageEvent<unknown>): void => {
+    if (!isFromHost(event)) return;
     const data = event.data;
     if (typeof data === 'object' && data !== null && typeof (data as { type?: unknown }).type === 'string') {
       handler(data as HostToWebview);

@@ -31,7 +31,7 @@ describe('faults: cancellation in every phase', function () {
         controller.abort();
         const direct = await collect(faultProvider(server, family).streamChat(faultRequest(family), faultKey, controller.signal));
         assert.equal(assertFault(direct, 'aborted').retryable, false);
-        const routed = await collectRouter(routerFor(server, family).router.streamChat(ask, controller.signal));
+        const routed = await collectRouter(routerFor(server, family).router.turn({ feature: 'chat', ...ask }, controller.signal).parts);
         assertFault(asStreamOutcome(routed), 'aborted');
         assert.ok(!routed.outputs.some(output => output.type === 'attempt' || output.type === 'retry-scheduled'));
         await pause(20);
@@ -98,7 +98,7 @@ describe('faults: cancellation in every phase', function () {
         const disconnected = server.whenClientDisconnects();
         const harness = routerFor(server, family, { timeouts: relaxedTimeouts });
         const { value: outcome } = await timed(
-          collectRouter(harness.router.streamChat(ask, controller.signal), output => {
+          collectRouter(harness.router.turn({ feature: 'chat', ...ask }, controller.signal).parts, output => {
             if (output.type === 'text-delta') setTimeout(() => controller.abort(), 20);
           }),
           2000,
@@ -118,7 +118,7 @@ describe('faults: cancellation in every phase', function () {
         let abortedAt = 0;
         let scheduled: Extract<RouterOutput, { type: 'retry-scheduled' }> | undefined;
         const { value: outcome } = await timed(
-          collectRouter(harness.router.streamChat(ask, controller.signal), output => {
+          collectRouter(harness.router.turn({ feature: 'chat', ...ask }, controller.signal).parts, output => {
             if (output.type !== 'retry-scheduled') return;
             scheduled = output;
             setTimeout(() => {

@@ -191,13 +191,15 @@ export function useFaultServer(): FakeProviderServer {
   return server;
 }
 
-/** Small limits: every stall in this suite must end within a fraction of a second. */
-export const guardTimeouts: TimeoutOptions = { connectMs: 300, firstTokenMs: 300, idleMs: 300 };
-/** For tests where the guard must not fire at all. */
+/**
+ * For tests where the guard must not fire at all: far above anything a loaded machine adds. Tests of
+ * the limits themselves run them on ManualTimers (test/fakes/manualTimers.ts) instead of small real
+ * limits, which a slow machine could trip early.
+ */
 export const relaxedTimeouts: TimeoutOptions = { connectMs: 5000, firstTokenMs: 5000, idleMs: 5000 };
 
 export function faultProvider(server: FakeProviderServer, family: FaultFamily, options: CreateProviderOptions = {}) {
-  return providerFor(server, family.descriptor, { timeouts: guardTimeouts, ...options });
+  return providerFor(server, family.descriptor, { timeouts: relaxedTimeouts, ...options });
 }
 
 export const faultRequest = (family: FaultFamily) => ({ model: family.model, messages: [{ role: 'user' as const, content: 'Hello' }] });
@@ -273,7 +275,7 @@ export function routerFor(
   options: { policy?: Partial<RetryPolicy>; realSleep?: boolean; timeouts?: Partial<TimeoutOptions>; baseUrl?: string } = {},
 ): RouterHarness {
   const sleeps: number[] = [];
-  const provider = faultProvider(server, family, { timeouts: { ...guardTimeouts, ...options.timeouts }, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
+  const provider = faultProvider(server, family, { timeouts: { ...relaxedTimeouts, ...options.timeouts }, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
   const dependencies: RouterDependencies = {
     selection: () => ({ providerId: family.descriptor.id, model: family.model }),
     resolve: (providerId, model) =>

@@ -3,7 +3,8 @@
 // arrive complete, in order and unaltered (length and SHA-256), in reasonable time.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { collect, seededRandom } from '../providers/providerTestSupport';
+import { collect } from '../providers/providerTestSupport';
+import { seededRandom } from '../seededRandom';
 import { faultKey, faultProvider, faultRequest, families, relaxedTimeouts, streamHeaders, useFaultServer, watchUnhandledRejections } from './faultSupport';
 
 const targetLength = 5 * 1024 * 1024;

@@ -68,7 +68,7 @@ describe('faults: rate limits, quotas and error storms through the router', func
       it('429 with retry-after: 2 → one retry after exactly 2000 ms, then the answer', async function () {
         scriptRoute(server, family, [family.httpError(429, 'Too many requests right now.', { headers: { 'retry-after': '2' } }), answer]);
         const harness = routerFor(server, family, { timeouts: relaxedTimeouts });
-        const outcome = await collectRouter(harness.router.streamChat(ask, new AbortController().signal));
+        const outcome = await collectRouter(harness.router.turn({ feature: 'chat', ...ask }, new AbortController().signal).parts);
         assert.equal(outcome.error, undefined, outcome.error?.message);
         assert.equal(textOf(asStreamOutcome(outcome).parts), 'Answer after the wait');
         assert.deepEqual(harness.sleeps, [2000]);
@@ -83,7 +83,7 @@ describe('faults: rate limits, quotas and error storms through the router', func
       it(`429 with the family's own hint (${native.via}) → one retry after exactly ${native.delayMs} ms`, async function () {
         scriptRoute(server, family, [native.response, answer]);
         const harness = routerFor(server, family, { timeouts: relaxedTimeouts });
-        const outcome = await collectRouter(harness.router.streamChat(ask, new AbortController().signal));
+        const outcome = await collectRouter(harness.router.turn({ feature: 'chat', ...ask }, new AbortController().signal).parts);
         assert.equal(outcome.error, undefined, outcome.error?.message);
         assert.deepEqual(harness.sleeps, [native.delayMs]);
         assert.equal(server.requests.length, 2);
@@ -93,7 +93,7 @@ describe('faults: rate limits, quotas and error storms through the router', func
         const bare = family.httpError(429, 'Too many requests.');
         scriptRoute(server, family, [bare, bare, answer]);
         const harness = routerFor(server, family, { timeouts: relaxedTimeouts, policy: { maxAttempts: 3 } });
-        const outcome = await collectRouter(harness.router.streamChat(ask, new AbortController().signal));
+        const outcome = await collectRouter(harness.router.turn({ feature: 'chat', ...ask }, new AbortController().signal).parts);
         assert.equal(outcome.error, undefined, outcome.error?.message);
         assert.equal(textOf(asStreamOutcome(outcome).parts), 'Answer after the wait');
         assert.deepEqual(harness.sleeps, [375, 750]);
@@ -104,20 +104,32 @@ describe('faults: rate limits, quotas and error storms through the router', func
       it('429 with retry-after: 86400 (a day) → not retried, and the message says the wait is too long', async function () {
         scriptRoute(server, family, [family.httpError(429, 'Daily request limit reached.', { headers: { 'retry-after': '86400' } }), answer]);
         const harness = routerFor(server, family, { timeouts: relaxedTimeouts });
-        const outcome = await collectRouter(harness.router.streamChat(ask, new AbortController().signal));
+        const outcome = await collectRouter(harness.router.turn({ feature: 'chat', ...ask }, new AbortController().signal).parts);
         const error = assertFault(asStreamOutcome(outcome), 'rate-limit');
         assert.equal(error.retryable, false);
+        // The provider layer passes the day through; the router owns the cap and the one sentence.
+        assert.equal(error.retryAfterMs, 86_400_000);
         assert.match(error.message, /Daily request limit reached/);
-        assert.match(error.message, /wait more than \d+ minutes/);
+        assert.match(error.message, /asked to wait 24 h, longer than BYOK AI waits automatically: 30 s\. Retry later or switch provider\./);
         assert.deepEqual(harness.sleeps, []);
         await pause(30);
+        assert.equal(server.requests.length, 1);
+      });
+
+      it('429 with retry-after: 86400 and no retries left (maxAttempts 1) → still the one too-long message', async function () {
+        scriptRoute(server, family, [family.httpError(429, 'Daily request limit reached.', { headers: { 'retry-after': '86400' } }), answer]);
+        const harness = routerFor(server, family, { timeouts: relaxedTimeouts, policy: { maxAttempts: 1 } });
+        const outcome = await collectRouter(harness.router.turn({ feature: 'chat', ...ask }, new AbortController().signal).parts);
+        const error = assertFault(asStreamOutcome(outcome), 'rate-limit');
+        assert.equal(error.retryable, false);
+        assert.match(error.message, /asked to wait 24 h, longer than BYOK AI waits automatically/);
         assert.equal(server.requests.length, 1);
       });
 
       it('429 with retry-after: 45 (above the router\'s 30 s limit) → not retried, the message names the wait', async function () {
         scriptRoute(server, family, [family.httpError(429, 'Too many requests right now.', { headers: { 'retry-after': '45' } }), answer]);
         const harness = routerFor(server, family, { timeouts: relaxedTimeouts, policy: { maxRetryAfterMs: 30_000 } });
-        const outcome = await collectRouter(harness.router.streamChat(ask, new AbortController().signal));
+        const outcome = await collectRouter(harness.router.turn({ feature: 'chat', ...ask }, new AbortController().signal).parts);
         const error = assertFault(asStreamOutcome(outcome), 'rate-limit');
         assert.equal(error.retryable, false);
         assert.equal(error.providerId, family.descriptor.id);
@@ -129,7 +141,7 @@ describe('faults: rate limits, quotas and error storms through the router', func
       it(`429 for ${family.name === 'gemini' ? 'a per-day quota (QuotaFailure PerDay)' : family.name === 'anthropic' ? 'a spend/usage limit' : 'insufficient_quota'} → quota, exactly one request`, async function () {
         scriptRoute(server, family, [family.quotaError, answer]);
         const harness = routerFor(server, family, { timeouts: relaxedTimeouts });
-        const outcome = await collectRouter(harness.router.streamChat(ask, new AbortController().signal));
+        const outcome = await collectRouter(harness.router.turn({ feature: 'chat', ...ask }, new AbortController().signal).parts);
         const error = assertFault(asStreamOutcome(outcome), 'quota');
         assert.equal(error.retryable, false);
         assert.equal(error.status, 429);
@@ -154,7 +166,7 @@ describe('faults: rate limits, quotas and error storms through the router', func
           const responses = Array.from({ length: failures }, (_unused, index) => stormResponse(family, storm[index % storm.length]!.status, index + 1));
           scriptRoute(server, family, [...responses, answer]);
           const harness = routerFor(server, family, { timeouts: relaxedTimeouts, policy: { maxAttempts } });
-          const outcome = await collectRouter(harness.router.streamChat(ask, new AbortController().signal));
+          const outcome = await collectRouter(harness.router.turn({ feature: 'chat', ...ask }, new AbortController().signal).parts);
           await pause(20);
           assert.equal(server.requests.length, expectedRequests);
           const expectedSleeps = [375, 750, 1500, 3000, 6000, 8000].slice(0, expectedRequests - 1);

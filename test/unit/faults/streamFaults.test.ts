@@ -4,10 +4,12 @@
 // far, or in exactly the right answer; none hangs.
 import assert from 'node:assert/strict';
 import { loadFixture, type ProviderFixture } from '../../fakes/fakeProviderServer';
+import { ManualTimers } from '../../fakes/manualTimers';
+import type { ChatStreamPart } from '../../../src/providers/types';
 import { collect, summarize } from '../providers/providerTestSupport';
 import {
-  afterFirstDelta, asStreamOutcome, assertFault, collectRouter, expectDisconnect, faultKey, faultProvider, faultRequest, families, guardTimeouts,
-  relaxedTimeouts, routerFor, scriptRoute, streamHeaders, textOf, timed, useFaultServer, watchUnhandledRejections,
+  afterFirstDelta, asStreamOutcome, assertFault, collectRouter, expectDisconnect, faultKey, faultProvider, faultRequest, families,
+  pause, relaxedTimeouts, routerFor, scriptRoute, streamHeaders, textOf, timed, useFaultServer, waitUntil, watchUnhandledRejections,
 } from './faultSupport';
 
 describe('faults: inside the stream', function () {
@@ -18,12 +20,10 @@ describe('faults: inside the stream', function () {
   for (const family of families) {
     describe(family.name, function () {
       let fixture: ProviderFixture;
-      let recorded: string;
       before(function () {
         fixture = loadFixture(family.fixture);
-        recorded = fixture.body as string;
       });
-      const stream = (timeouts = guardTimeouts, signal = new AbortController().signal) =>
+      const stream = (timeouts = relaxedTimeouts, signal = new AbortController().signal) =>
         faultProvider(server, family, { timeouts }).streamChat(faultRequest(family), faultKey, signal);
 
       it('the recorded answer arrives whole (baseline for the faults below)', async function () {
@@ -64,7 +64,7 @@ describe('faults: inside the stream', function () {
             setTimeout(() => response.socket?.destroy(), 20);
           }, { status: 200, headers: streamHeaders, body }]);
           const harness = routerFor(server, family, { timeouts: relaxedTimeouts });
-          const outcome = await collectRouter(harness.router.streamChat({ messages: [{ role: 'user', content: 'Hello' }] }, new AbortController().signal));
+          const outcome = await collectRouter(harness.router.turn({ feature: 'chat', messages: [{ role: 'user', content: 'Hello' }] }, new AbortController().signal).parts);
           assertFault(asStreamOutcome(outcome), 'network');
           assert.equal(textOf(asStreamOutcome(outcome).parts), 'First words');
           assert.equal(server.requests.length, 1, 'never replay a stream the user already saw');
@@ -72,58 +72,85 @@ describe('faults: inside the stream', function () {
         });
       });
 
-      it('stall after some text (stallAfterBytes) → timeout (idle) within the idle limit, text kept, connection closed', async function () {
-        this.timeout(3000);
+      // The three limits below run on manual timers: the test waits for the state it means (a timer of
+      // that limit armed) and then moves time, so a slow machine cannot fire a limit early or late.
+      // Distinct lengths tell the limits apart. The real clock is covered once, after this loop.
+      const manualLimits = { connectMs: 1000, firstTokenMs: 2000, idleMs: 300 };
+
+      it('stall after some text (stallAfterBytes) → timeout (idle) exactly when the idle limit passes, text kept, connection closed', async function () {
+        const timers = new ManualTimers();
         const body = family.stream(['Some text', ' that never ends']);
-        const stallAt = afterFirstDelta(family, body);
-        server.replay('POST', family.path, fixture, { body, headers: streamHeaders, stallAfterBytes: stallAt });
+        server.replay('POST', family.path, fixture, { body, headers: streamHeaders, stallAfterBytes: afterFirstDelta(family, body) });
         const disconnected = server.whenClientDisconnects();
-        let firstTextAt = 0;
-        const observed = async function* () {
-          for await (const part of stream({ connectMs: 2000, firstTokenMs: 2000, idleMs: 300 })) {
-            if (part.type === 'text-delta' && !firstTextAt) firstTextAt = performance.now();
+        const parts: ChatStreamPart[] = [];
+        const running = collect((async function* () {
+          for await (const part of faultProvider(server, family, { timeouts: manualLimits, timers }).streamChat(faultRequest(family), faultKey, new AbortController().signal)) {
+            parts.push(part);
             yield part;
           }
-        };
-        const { value: outcome } = await timed(collect(observed()), 2500, 'idle stall');
-        const silence = performance.now() - firstTextAt;
+        })());
+        // The idle limit is armed once the first text arrived and the adapter waits for more.
+        await timers.untilPending(manualLimits.idleMs);
+        assert.equal(textOf(parts), 'Some text');
+        timers.advance(manualLimits.idleMs - 1);
+        await pause(20);
+        assert.equal(timers.hasPending(manualLimits.idleMs), true, 'not yet: 1 ms is left');
+        timers.advance(1);
+        const { value: outcome } = await timed(running, 2000, 'idle stall');
         const error = assertFault(outcome, 'timeout');
         assert.equal(error.code, 'idle-timeout');
         assert.match(error.message, /300 ms/);
         assert.match(error.message, /idle/);
         assert.equal(textOf(outcome.parts), 'Some text');
-        assert.ok(firstTextAt > 0 && silence >= 290 && silence < 1000, `the idle limit is 300 ms; the stream ended ${Math.round(silence)} ms after the last text`);
         await expectDisconnect(disconnected);
       });
 
-      it('stall before the headers (stallBeforeHeaders) → timeout (connect) within the connect limit', async function () {
-        this.timeout(3000);
+      it('stall before the headers (stallBeforeHeaders) → timeout (connect) exactly when the connect limit passes', async function () {
+        const timers = new ManualTimers();
         server.replay('POST', family.path, fixture, { stallBeforeHeaders: true });
         const disconnected = server.whenClientDisconnects();
-        const { value: outcome, elapsed } = await timed(collect(stream({ connectMs: 300, firstTokenMs: 5000, idleMs: 5000 })), 2500, 'connect stall');
+        const running = collect(faultProvider(server, family, { timeouts: manualLimits, timers }).streamChat(faultRequest(family), faultKey, new AbortController().signal));
+        await waitUntil(() => server.requests.length > 0, 2000);
+        await timers.untilPending(manualLimits.connectMs);
+        timers.advance(manualLimits.connectMs);
+        const { value: outcome } = await timed(running, 2000, 'connect stall');
         const error = assertFault(outcome, 'timeout');
         assert.equal(error.code, 'connect-timeout');
         assert.match(error.message, /connect timeout/);
+        assert.match(error.message, /1 s/);
         assert.deepEqual(outcome.parts, []);
-        assert.ok(elapsed >= 290 && elapsed < 1500, `the connect limit is 300 ms, the request ended after ${Math.round(elapsed)} ms`);
         await expectDisconnect(disconnected);
       });
 
-      it('slow drip (1 byte every 2 ms, longer in total than the idle limit) → the exact answer, no timeout', async function () {
+      it('slow drip (one byte per write, far longer in virtual time than the idle limit) → the exact answer, no timeout', async function () {
         this.timeout(8000);
-        // Generated and short (under 1 KB): a recorded transcript is 1–6 KB, which at one byte per write
-        // would take 3–15 s per family. One event alone takes longer to drip than the idle limit, so only
-        // a limit reset by every byte (not every event) lets it through; the multi-byte characters are
-        // split by the drip too.
+        // Generated and short (under 1 KB). After the first text, time moves 1 ms short of the idle
+        // limit after every byte, so only a limit reset by every byte (not every event) lets the answer
+        // through; the multi-byte characters are split by the drip too.
+        const timers = new ManualTimers();
         const deltas = ['Drip', ' by drip: 5 €', ` ${'a long delta that takes longer to arrive than the idle limit '.repeat(2)}`, ' 🎉', ' done.'];
-        const body = family.prologue + deltas.map(family.deltaEvent).join('') + family.epilogue;
-        server.replay('POST', family.path, fixture, { body, headers: streamHeaders, dripBytes: 1, delayMs: 2 });
-        const { value: outcome, elapsed } = await timed(collect(stream({ connectMs: 2000, firstTokenMs: 6000, idleMs: 300 })), 7500, 'slow drip');
+        const body = Buffer.from(family.prologue + deltas.map(family.deltaEvent).join('') + family.epilogue);
+        const firstText = afterFirstDelta(family, body.toString());
+        let missedResets = 0;
+        server.route('POST', family.path, async (_request, response) => {
+          response.writeHead(200, streamHeaders);
+          response.write(body.subarray(0, firstText));
+          await timers.untilPending(manualLimits.idleMs);
+          for (let offset = firstText; offset < body.length; offset++) {
+            const armed = timers.nextArm();
+            response.write(body.subarray(offset, offset + 1));
+            if (!(await armed)) missedResets++;
+            timers.advance(manualLimits.idleMs - 1);
+          }
+          response.end();
+        });
+        const { value: outcome } = await timed(collect(faultProvider(server, family, { timeouts: manualLimits, timers }).streamChat(faultRequest(family), faultKey, new AbortController().signal)), 7500, 'slow drip');
         assert.equal(outcome.error, undefined, outcome.error?.message);
         assert.equal(outcome.foreign, undefined);
         assert.equal(textOf(outcome.parts), deltas.join(''));
         assert.equal(summarize(outcome.parts).finish?.unified, 'stop');
-        assert.ok(elapsed > 300, `the drip took ${Math.round(elapsed)} ms: longer than the idle limit, so the limit really was reset by each byte`);
+        assert.equal(missedResets, 0, 'every byte restarted the idle limit');
+        assert.ok(timers.now > 100 * manualLimits.idleMs, `the drip lasted ${timers.now} virtual ms, many idle limits`);
       });
 
       it('a malformed JSON chunk between good ones → server error "malformed", text before it kept, nothing after it', async function () {
@@ -161,7 +188,7 @@ describe('faults: inside the stream', function () {
           { status: 200, headers: streamHeaders, body: family.stream(['Second', ' try']) },
         ]);
         const harness = routerFor(server, family, { timeouts: relaxedTimeouts });
-        const outcome = await collectRouter(harness.router.streamChat({ messages: [{ role: 'user', content: 'Hello' }] }, new AbortController().signal));
+        const outcome = await collectRouter(harness.router.turn({ feature: 'chat', messages: [{ role: 'user', content: 'Hello' }] }, new AbortController().signal).parts);
         assert.equal(outcome.error, undefined, outcome.error?.message);
         assert.equal(textOf(asStreamOutcome(outcome).parts), 'Second try');
         assert.equal(server.requests.length, 2);
@@ -176,7 +203,7 @@ describe('faults: inside the stream', function () {
           { status: 200, headers: streamHeaders, body: family.stream(['Replayed']) },
         ]);
         const harness = routerFor(server, family, { timeouts: relaxedTimeouts });
-        const outcome = await collectRouter(harness.router.streamChat({ messages: [{ role: 'user', content: 'Hello' }] }, new AbortController().signal));
+        const outcome = await collectRouter(harness.router.turn({ feature: 'chat', messages: [{ role: 'user', content: 'Hello' }] }, new AbortController().signal).parts);
         const error = assertFault(asStreamOutcome(outcome), retryable.kind);
         assert.equal(error.retryable, true, 'retryable in itself: only the shown text forbids the retry');
         assert.equal(textOf(asStreamOutcome(outcome).parts), 'Shown');
@@ -258,4 +285,20 @@ describe('faults: inside the stream', function () {
       });
     });
   }
+
+  describe('on the real clock (generous margins)', function () {
+    const family = families[0]!;
+    it(`${family.name}: a stall before the headers ends as a connect timeout after the real 300 ms, not before, and the connection closes`, async function () {
+      this.timeout(6000);
+      server.replay('POST', family.path, loadFixture(family.fixture), { stallBeforeHeaders: true });
+      const disconnected = server.whenClientDisconnects();
+      const { value: outcome, elapsed } = await timed(collect(faultProvider(server, family, { timeouts: { connectMs: 300, firstTokenMs: 10_000, idleMs: 10_000 } }).streamChat(faultRequest(family), faultKey, new AbortController().signal)), 5000, 'connect stall');
+      const error = assertFault(outcome, 'timeout');
+      assert.equal(error.code, 'connect-timeout');
+      assert.match(error.message, /300 ms/);
+      // Never early; late only by what a loaded machine adds (the upper bound only catches a hang).
+      assert.ok(elapsed >= 290 && elapsed < 4000, `the connect limit is 300 ms, the request ended after ${Math.round(elapsed)} ms`);
+      await expectDisconnect(disconnected, 2000);
+    });
+  });
 });

@@ -39,7 +39,7 @@ describe('faults: transport', function () {
       it('connection refused through the router: retried up to maxAttempts, then the network error', async function () {
         this.timeout(3000);
         const harness = routerFor(server, family, { policy: { maxAttempts: 3 }, baseUrl: closedUrl + basePath(family.descriptor), timeouts: relaxedTimeouts });
-        const outcome = await collectRouter(harness.router.streamChat({ messages: [{ role: 'user', content: 'Hello' }] }, new AbortController().signal));
+        const outcome = await collectRouter(harness.router.turn({ feature: 'chat', messages: [{ role: 'user', content: 'Hello' }] }, new AbortController().signal).parts);
         assertFault(asStreamOutcome(outcome), 'network');
         assert.deepEqual(harness.sleeps, [375, 750], 'two backoff waits between three attempts');
         assert.equal(outcome.outputs.filter(output => output.type === 'attempt').length, 3);

@@ -19,18 +19,23 @@ function expectedMessages(fixture: ProviderFixture): Omit<StreamSummary, 'shape'
   let text = '';
   let reasoning = '';
   let stopReason: string | undefined;
-  const counts: Record<string, number> = {};
+  let servedModel: string | undefined;
+  const counts: Record<string, unknown> = {};
   const readUsage = (usage: Record<string, unknown>) => {
-    for (const [name, value] of Object.entries(usage)) if (typeof value === 'number') counts[name] = value;
+    for (const [name, value] of Object.entries(usage)) if (value !== null) counts[name] = value;
   };
   if (typeof fixture.body !== 'string') {
     const message = record(fixture.body);
     for (const block of (message['content'] as unknown[]).map(record)) if (block['type'] === 'text') text += String(block['text']);
     stopReason = message['stop_reason'] as string;
+    servedModel = message['model'] as string;
     readUsage(record(message['usage']));
   }
   for (const event of events) {
-    if (event['type'] === 'message_start') readUsage(record(record(event['message'])['usage']));
+    if (event['type'] === 'message_start') {
+      servedModel = record(event['message'])['model'] as string;
+      readUsage(record(record(event['message'])['usage']));
+    }
     if (event['type'] === 'message_delta') {
       stopReason = record(event['delta'])['stop_reason'] as string;
       readUsage(record(event['usage']));
@@ -39,13 +44,16 @@ function expectedMessages(fixture: ProviderFixture): Omit<StreamSummary, 'shape'
     if (event['type'] === 'content_block_delta' && delta['type'] === 'text_delta') text += String(delta['text']);
     if (event['type'] === 'content_block_delta' && delta['type'] === 'thinking_delta') reasoning += String(delta['thinking']);
   }
+  const count = (name: string) => (typeof counts[name] === 'number' ? counts[name] : 0);
+  // input_tokens excludes the cache; normalized input is the whole prompt.
   const usage: Usage = {
-    inputTokens: (counts['input_tokens'] ?? 0) + (counts['cache_read_input_tokens'] ?? 0) + (counts['cache_creation_input_tokens'] ?? 0),
-    outputTokens: counts['output_tokens'] ?? 0,
-    cachedInputTokens: counts['cache_read_input_tokens'] ?? 0,
+    inputTokens: count('input_tokens') + count('cache_read_input_tokens') + count('cache_creation_input_tokens'),
+    cacheReadTokens: count('cache_read_input_tokens'),
+    cacheWriteTokens: count('cache_creation_input_tokens'),
+    outputTokens: count('output_tokens'),
   };
   const unified = ({ end_turn: 'stop', max_tokens: 'length', tool_use: 'tool-calls', refusal: 'content-filter' } as Record<string, string>)[stopReason ?? ''] ?? 'other';
-  return { text, reasoning, usage, finish: { unified, raw: stopReason } };
+  return { text, reasoning, usage, rawUsage: counts, costUsd: undefined, servedModel, finish: { unified, raw: stopReason } };
 }
 
 describe('Anthropic adapter', function () {
@@ -59,12 +67,12 @@ describe('Anthropic adapter', function () {
   }
 
   const successes: { fixture: string; known?: Partial<StreamSummary> }[] = [
-    { fixture: 'anthropic/messages-stream-text-ping-ratelimit-headers.json', known: { text: 'Hello', usage: { inputTokens: 10, outputTokens: 4, cachedInputTokens: 0 }, finish: { unified: 'stop', raw: 'end_turn' } } },
+    { fixture: 'anthropic/messages-stream-text-ping-ratelimit-headers.json', known: { text: 'Hello', usage: { inputTokens: 10, outputTokens: 4, cacheReadTokens: 0, cacheWriteTokens: 0 }, servedModel: 'claude-haiku-4-5-20251001', finish: { unified: 'stop', raw: 'end_turn' } } },
     { fixture: 'anthropic/messages-stream-thinking.json', known: { text: '1. **Pouch** - references their iconic bill pouch\n2. **Pelé** - playful take on "pelican"' } },
     { fixture: 'anthropic/messages-stream-tool-use.json', known: { text: '', finish: { unified: 'tool-calls', raw: 'tool_use' } } },
-    { fixture: 'anthropic/messages-stream-ping-between-deltas.json', known: { text: '1\n2\n3\n4\n5', usage: { inputTokens: 15, outputTokens: 13, cachedInputTokens: 0 } } },
+    { fixture: 'anthropic/messages-stream-ping-between-deltas.json', known: { text: '1\n2\n3\n4\n5', usage: { inputTokens: 15, outputTokens: 13, cacheReadTokens: 0, cacheWriteTokens: 0 }, servedModel: 'claude-3-opus-20240229' } },
     { fixture: 'anthropic/messages-stream-refusal.json', known: { text: '', finish: { unified: 'content-filter', raw: 'refusal' } } },
-    { fixture: 'anthropic/messages-nonstream-text.json', known: { usage: { inputTokens: 13, outputTokens: 35, cachedInputTokens: 0 } } },
+    { fixture: 'anthropic/messages-nonstream-text.json', known: { usage: { inputTokens: 13, outputTokens: 35, cacheReadTokens: 0, cacheWriteTokens: 0 }, servedModel: 'claude-3-opus-20240229' } },
     { fixture: 'anthropic/messages-nonstream-refusal.json', known: { finish: { unified: 'content-filter', raw: 'refusal' } } },
   ];
 
@@ -76,19 +84,20 @@ describe('Anthropic adapter', function () {
     itSplitsAtRandomOffsets(testCase.fixture, options => replay(testCase.fixture, options));
   }
 
-  it('cache reads and writes are counted: the whole prompt as input, the reads as cached', async function () {
+  it('cache reads and writes are counted: the whole prompt as input, reads and writes as parts of it', async function () {
     const fixture = loadFixture('anthropic/messages-stream-text-ping-ratelimit-headers.json');
     const body = (fixture.body as string)
       .replaceAll('"input_tokens":10,"cache_creation_input_tokens":0,"cache_read_input_tokens":0', '"input_tokens":10,"cache_creation_input_tokens":20,"cache_read_input_tokens":300');
     const { outcome } = await replay('anthropic/messages-stream-text-ping-ratelimit-headers.json', { body });
-    assert.deepEqual(summarize(outcome.parts).usage, { inputTokens: 330, outputTokens: 4, cachedInputTokens: 300 });
+    assert.deepEqual(summarize(outcome.parts).usage, { inputTokens: 330, outputTokens: 4, cacheReadTokens: 300, cacheWriteTokens: 20 });
   });
 
   it('thinking blocks become reasoning parts before the answer', async function () {
     const { outcome } = await replay('anthropic/messages-stream-thinking.json');
     const summary = summarize(outcome.parts);
     assert.ok(summary.reasoning.startsWith('The user wants two names for a pet pelican'));
-    assert.deepEqual(summary.shape, ['reasoning-delta', 'text-delta', 'usage', 'finish']);
+    // message_start gives the served model and a first usage snapshot before any text.
+    assert.deepEqual(summary.shape, ['response-metadata', 'usage', 'reasoning-delta', 'text-delta', 'usage', 'finish']);
   });
 
   it('an `error` event inside a 200 stream (overloaded_error) fails after the text already delivered', async function () {

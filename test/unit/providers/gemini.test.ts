@@ -20,8 +20,10 @@ function expectedGemini(fixture: ProviderFixture): Omit<StreamSummary, 'shape'> 
   let reasoning = '';
   let finish: string | undefined;
   let usageMetadata: Record<string, unknown> | undefined;
+  let servedModel: string | undefined;
   for (const chunk of chunks.map(record)) {
     if (chunk['usageMetadata']) usageMetadata = record(chunk['usageMetadata']);
+    if (servedModel === undefined && typeof chunk['modelVersion'] === 'string') servedModel = chunk['modelVersion'];
     const candidate = record((chunk['candidates'] as unknown[] | undefined)?.[0]);
     if (typeof candidate['finishReason'] === 'string') finish = candidate['finishReason'];
     for (const part of ((record(candidate['content'])['parts'] as unknown[] | undefined) ?? []).map(record)) {
@@ -32,12 +34,16 @@ function expectedGemini(fixture: ProviderFixture): Omit<StreamSummary, 'shape'> 
   }
   const usage: Usage = {};
   if (usageMetadata) {
+    const candidates = usageMetadata['candidatesTokenCount'];
+    const thoughts = usageMetadata['thoughtsTokenCount'];
     if (typeof usageMetadata['promptTokenCount'] === 'number') usage.inputTokens = usageMetadata['promptTokenCount'];
-    if (typeof usageMetadata['candidatesTokenCount'] === 'number') usage.outputTokens = usageMetadata['candidatesTokenCount'];
-    if (typeof usageMetadata['thoughtsTokenCount'] === 'number') usage.reasoningTokens = usageMetadata['thoughtsTokenCount'];
+    if (typeof usageMetadata['cachedContentTokenCount'] === 'number') usage.cacheReadTokens = usageMetadata['cachedContentTokenCount'];
+    // Thoughts are billed as output but counted apart from the candidates.
+    if (typeof candidates === 'number' || typeof thoughts === 'number') usage.outputTokens = Number(candidates ?? 0) + Number(thoughts ?? 0);
+    if (typeof thoughts === 'number') usage.reasoningTokens = thoughts;
   }
   const unified = ({ STOP: 'stop', MAX_TOKENS: 'length', SAFETY: 'content-filter' } as Record<string, string>)[finish ?? ''] ?? 'other';
-  return { text, reasoning, usage: usageMetadata ? usage : undefined, finish: { unified, raw: finish } };
+  return { text, reasoning, usage: usageMetadata ? usage : undefined, rawUsage: usageMetadata, costUsd: undefined, servedModel, finish: { unified, raw: finish } };
 }
 
 describe('Gemini adapter', function () {
@@ -51,14 +57,14 @@ describe('Gemini adapter', function () {
   }
 
   const successes: { fixture: string; known?: Partial<StreamSummary> }[] = [
-    { fixture: 'gemini/streamGenerateContent-sse-text.json', known: { text: 'The capital of France is Paris.\n', usage: { inputTokens: 13, outputTokens: 8 }, finish: { unified: 'stop', raw: 'STOP' } } },
+    { fixture: 'gemini/streamGenerateContent-sse-text.json', known: { text: 'The capital of France is Paris.\n', usage: { inputTokens: 13, outputTokens: 8 }, servedModel: 'gemini-2.0-flash-exp', finish: { unified: 'stop', raw: 'STOP' } } },
     { fixture: 'gemini/streamGenerateContent-sse-thinking.json' },
     // Answered without `alt=sse`: one JSON array; the adapter re-frames it rather than failing.
-    { fixture: 'gemini/streamGenerateContent-json-array-no-alt-sse.json', known: { text: 'Scoop', usage: { inputTokens: 11, outputTokens: 2, reasoningTokens: 291 } } },
+    { fixture: 'gemini/streamGenerateContent-json-array-no-alt-sse.json', known: { text: 'Scoop', usage: { inputTokens: 11, outputTokens: 293, reasoningTokens: 291 }, servedModel: 'gemini-3.6-flash' } },
     // Unary generateContent bodies: each streamed chunk has exactly this shape, so one is a one-chunk stream.
-    { fixture: 'gemini/generateContent-text.json', known: { text: 'Hello! How can I help you today?', usage: { inputTokens: 9, outputTokens: 9, reasoningTokens: 34 } } },
+    { fixture: 'gemini/generateContent-text.json', known: { text: 'Hello! How can I help you today?', usage: { inputTokens: 9, outputTokens: 43, reasoningTokens: 34 }, servedModel: 'gemini-2.5-flash' } },
     { fixture: 'gemini/generateContent-finish-max-tokens.json', known: { text: 'The capital of France is', finish: { unified: 'length', raw: 'MAX_TOKENS' } } },
-    { fixture: 'gemini/generateContent-finish-safety-blocked.json', known: { text: '', finish: { unified: 'content-filter', raw: 'SAFETY' }, usage: { inputTokens: 14 } } },
+    { fixture: 'gemini/generateContent-finish-safety-blocked.json', known: { text: '', finish: { unified: 'content-filter', raw: 'SAFETY' }, usage: { inputTokens: 14 }, servedModel: 'gemini-1.5-flash' } },
   ];
 
   for (const testCase of successes) {
@@ -74,8 +80,8 @@ describe('Gemini adapter', function () {
     const summary = summarize(outcome.parts);
     assert.ok(summary.reasoning.startsWith('**Clarifying User Goals**'));
     assert.ok(summary.text.length > 100);
-    assert.equal(summary.shape[0], 'reasoning-delta');
-    assert.ok((summary.usage?.reasoningTokens ?? 0) > 0);
+    assert.deepEqual(summary.shape.slice(0, 2), ['response-metadata', 'reasoning-delta']);
+    assert.deepEqual(summary.usage, { inputTokens: 34, outputTokens: 469 + 787, reasoningTokens: 787 });
   });
 
   it('an error object inside the event stream ends the answer with that error', async function () {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { registerSecretForRedaction, forgetSecretForRedaction } from '../../../src/providers/errors';
 import { classifyHttpFailure } from '../../../src/providers/httpErrors';
 import { toProviderError } from '../../../src/providers/providerFailures';
-import { maximumRetryAfterMs, parseResetDuration, parseRetryAfter, retryHintFrom } from '../../../src/providers/retryHints';
+import { largestParsedWaitMs, parseResetDuration, parseRetryAfter, retryAfterFrom } from '../../../src/providers/retryHints';
 import { assertNoKeyLeak, testKey } from './providerTestSupport';
 
 const classify = (status: number | undefined, body: unknown, headers: Record<string, string> = {}) => classifyHttpFailure('test', { status, body, headers });
@@ -56,26 +56,57 @@ describe('HTTP error mapping', function () {
   it('reads retry hints from retry-after-ms, retry-after (seconds and date), reset headers and the message', function () {
     const now = Date.parse('2026-11-23T12:00:00Z');
     const header = (values: Record<string, string>) => (name: string) => values[name];
-    assert.equal(retryHintFrom(header({ 'retry-after-ms': '1500' }), undefined, undefined, now)?.retryAfterMs, 1500);
-    assert.equal(retryHintFrom(header({ 'retry-after': '7' }), undefined, undefined, now)?.retryAfterMs, 7000);
-    assert.equal(retryHintFrom(header({ 'retry-after': 'Mon, 23 Nov 2026 12:00:30 GMT' }), undefined, undefined, now)?.retryAfterMs, 30_000);
-    assert.equal(retryHintFrom(header({ 'x-ratelimit-reset-requests': '1s', 'x-ratelimit-reset-tokens': '6m0s' }), undefined, undefined, now)?.retryAfterMs, maximumRetryAfterMs);
-    assert.equal(retryHintFrom(header({ 'anthropic-ratelimit-tokens-reset': '2026-11-23T12:00:05Z' }), undefined, undefined, now)?.retryAfterMs, 5000);
-    assert.equal(retryHintFrom(header({}), undefined, 'Please try again in 644ms.', now)?.retryAfterMs, 644);
-    assert.equal(retryHintFrom(header({}), 34_400, undefined, now)?.retryAfterMs, 34_400);
-    assert.equal(retryHintFrom(header({}), undefined, 'no hint here', now), undefined);
+    assert.equal(retryAfterFrom(header({ 'retry-after-ms': '1500' }), undefined, undefined, now), 1500);
+    assert.equal(retryAfterFrom(header({ 'retry-after': '7' }), undefined, undefined, now), 7000);
+    assert.equal(retryAfterFrom(header({ 'retry-after': 'Mon, 23 Nov 2026 12:00:30 GMT' }), undefined, undefined, now), 30_000);
+    // The longer of the two resets, uncapped: the router decides whether six minutes is worth waiting for.
+    assert.equal(retryAfterFrom(header({ 'x-ratelimit-reset-requests': '1s', 'x-ratelimit-reset-tokens': '6m0s' }), undefined, undefined, now), 360_000);
+    assert.equal(retryAfterFrom(header({ 'anthropic-ratelimit-tokens-reset': '2026-11-23T12:00:05Z' }), undefined, undefined, now), 5000);
+    assert.equal(retryAfterFrom(header({}), undefined, 'Please try again in 644ms.', now), 644);
+    assert.equal(retryAfterFrom(header({}), 34_400, undefined, now), 34_400);
+    assert.equal(retryAfterFrom(header({}), undefined, 'no hint here', now), undefined);
     assert.equal(parseRetryAfter('soon'), undefined);
     assert.equal(parseResetDuration('1h2m3.5s'), 3_723_500);
     assert.equal(parseResetDuration('20ms'), 20);
     assert.equal(parseResetDuration('later'), undefined);
   });
 
-  it('caps long waits and then does not promise a useful retry', function () {
+  it('passes a long wait through as asked and leaves the decision to the router', function () {
     const error = classify(429, { error: { message: 'Rate limit reached' } }, { 'retry-after': '3600' });
     assert.equal(error.kind, 'rate-limit');
-    assert.equal(error.retryAfterMs, maximumRetryAfterMs);
-    assert.equal(error.retryable, false);
-    assert.match(error.message, /wait more than/);
+    assert.equal(error.retryAfterMs, 3_600_000);
+    assert.equal(error.retryable, true);
+    assert.equal(error.message, 'Rate limit reached (HTTP 429)');
+    const day = classify(503, { error: { message: 'Service unavailable' } }, { 'retry-after': '86400' });
+    assert.deepEqual([day.kind, day.retryAfterMs, day.retryable], ['overloaded', 86_400_000, true]);
+  });
+
+  it('malformed, negative and absurd waits: ignored or clamped to a finite week, never NaN', function () {
+    const now = Date.parse('2026-11-23T12:00:00Z');
+    const header = (values: Record<string, string>) => (name: string) => values[name];
+    // retry-after is delay-seconds or an HTTP date only; "-5" must not be read as a date in 2001.
+    for (const value of ['-5', 'NaN', 'Infinity', '1e3', '5 s', ' ', 'soon']) {
+      assert.equal(retryAfterFrom(header({ 'retry-after': value }), undefined, undefined, now), undefined, `retry-after: ${JSON.stringify(value)}`);
+    }
+    const fromMs = (value: string) => retryAfterFrom(header({ 'retry-after-ms': value }), undefined, undefined, now);
+    assert.deepEqual(['-5', 'NaN', ' ', 'soon', '1e3', 'Infinity'].map(fromMs), [undefined, undefined, undefined, undefined, 1000, largestParsedWaitMs]);
+    // A bad first source falls through to the next one.
+    assert.equal(retryAfterFrom(header({ 'retry-after-ms': '-1', 'retry-after': '2' }), undefined, undefined, now), 2000);
+    assert.equal(retryAfterFrom(header({}), Number.NaN, undefined, now), undefined);
+    assert.equal(retryAfterFrom(header({}), -5, 'Please try again in 3s.', now), 3000);
+    // Absurd but well-formed: clamped so the number stays finite; still a wait, not "no hint".
+    assert.equal(retryAfterFrom(header({ 'retry-after': '9'.repeat(400) }), undefined, undefined, now), largestParsedWaitMs);
+    assert.equal(retryAfterFrom(header({ 'x-ratelimit-reset-tokens': '9999999h' }), undefined, undefined, now), largestParsedWaitMs);
+    assert.equal(retryAfterFrom(header({}), Number.POSITIVE_INFINITY, undefined, now), largestParsedWaitMs);
+    // A date in the past means "now", not a negative wait.
+    assert.equal(retryAfterFrom(header({ 'retry-after': 'Mon, 23 Nov 2026 11:00:00 GMT' }), undefined, undefined, now), 0);
+    const absurd = classify(429, { error: { message: 'Rate limit reached' } }, { 'retry-after': '9'.repeat(400) });
+    assert.deepEqual([absurd.retryAfterMs, absurd.retryable], [largestParsedWaitMs, true]);
+  });
+
+  it('non-retryable kinds stay non-retryable whatever the wait (quota 429 with retry-after)', function () {
+    const quota = classify(429, { error: { code: 'insufficient_quota', message: 'You exceeded your current quota' } }, { 'retry-after': '5' });
+    assert.deepEqual([quota.kind, quota.retryable, quota.retryAfterMs], ['quota', false, undefined]);
   });
 
   it('x-should-retry: false is honoured', function () {

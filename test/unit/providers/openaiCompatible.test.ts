@@ -6,7 +6,7 @@ import { loadFixture, type FakeProviderServer, type ProviderFixture } from '../.
 import type { ProviderDescriptor } from '../../../src/providers/registry';
 import type { Usage } from '../../../src/providers/types';
 import {
-  assertHttpError, assertNoKeyLeak, assertProviderError, basePath, builtIn, captureRequest, chatRequest, collect, customEndpoint,
+  assertHttpError, assertMetadataOnceBeforeFinish, assertNoKeyLeak, assertProviderError, basePath, builtIn, captureRequest, chatRequest, collect, customEndpoint,
   itSplitsAtRandomOffsets, jsonEvents, providerFor, record, signal, summarize, testKey, useFakeProviderServer, withQuirks,
   type HttpErrorCase, type StreamSummary,
 } from './providerTestSupport';
@@ -32,34 +32,34 @@ const chatSuccessCases: SuccessCase[] = [
   { fixture: 'openai/chat-stream-tool-call-include-usage-ratelimit-headers.json', descriptor: builtIn('openai'), known: { text: '', finish: { unified: 'tool-calls', raw: 'tool_calls' } } },
   { fixture: 'openai/chat-stream-text-after-tool-result-include-usage.json', descriptor: builtIn('openai') },
   { fixture: 'openai/chat-stream-tool-call-gpt-4o-mini-obfuscation.json', descriptor: builtIn('openai') },
-  { fixture: 'openai/chat-nonstream-text.json', descriptor: builtIn('openai'), known: { usage: { inputTokens: 16, outputTokens: 363, cachedInputTokens: 0, reasoningTokens: 0 } } },
-  { fixture: 'groq/chat-stream-text-x_groq-usage.json', descriptor: builtIn('groq'), known: { text: 'Olá!', usage: { inputTokens: 20, outputTokens: 4 } } },
+  { fixture: 'openai/chat-nonstream-text.json', descriptor: builtIn('openai'), known: { usage: { inputTokens: 16, outputTokens: 363, cacheReadTokens: 0, reasoningTokens: 0 }, servedModel: 'gpt-4.1-nano-2025-04-14' } },
+  { fixture: 'groq/chat-stream-text-x_groq-usage.json', descriptor: builtIn('groq'), known: { text: 'Olá!', usage: { inputTokens: 20, outputTokens: 4 }, servedModel: 'moonshotai/kimi-k2-instruct-0905' } },
   { fixture: 'groq/chat-nonstream-text.json', descriptor: builtIn('groq'), known: { text: 'The capital of France is Paris.' } },
-  { fixture: 'xai/chat-stream-text-include-usage.json', descriptor: builtIn('xai'), known: { text: 'Olá!', usage: { inputTokens: 165, outputTokens: 2, cachedInputTokens: 164, reasoningTokens: 129 } } },
+  { fixture: 'xai/chat-stream-text-include-usage.json', descriptor: builtIn('xai'), known: { text: 'Olá!', usage: { inputTokens: 165, outputTokens: 131, cacheReadTokens: 164, reasoningTokens: 129 }, costUsd: 739_000 / 1e10 } },
   { fixture: 'xai/chat-stream-reasoning-content-tool-call.json', descriptor: builtIn('xai'), known: { finish: { unified: 'tool-calls', raw: 'tool_calls' } } },
   { fixture: 'xai/chat-nonstream-text.json', descriptor: builtIn('xai'), known: { text: 'Olá!' } },
-  { fixture: 'deepseek/chat-stream-reasoning-content.json', descriptor: builtIn('deepseek'), known: { usage: { inputTokens: 6, outputTokens: 212, cachedInputTokens: 0, reasoningTokens: 198 } } },
+  { fixture: 'deepseek/chat-stream-reasoning-content.json', descriptor: builtIn('deepseek'), known: { usage: { inputTokens: 6, outputTokens: 212, cacheReadTokens: 0, reasoningTokens: 198 }, servedModel: 'deepseek-reasoner' } },
   { fixture: 'deepseek/chat-nonstream-reasoning.json', descriptor: builtIn('deepseek') },
-  { fixture: 'together/chat-stream-chunks.json', descriptor: builtIn('together'), known: { text: 'ABCABC', finish: { unified: 'stop', raw: 'eos' }, usage: { inputTokens: 12, outputTokens: 27 } } },
+  { fixture: 'together/chat-stream-chunks.json', descriptor: builtIn('together'), known: { text: 'ABCABC', finish: { unified: 'stop', raw: 'eos' }, usage: { inputTokens: 12, outputTokens: 27 }, servedModel: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo' } },
   { fixture: 'together/chat-nonstream-text.json', descriptor: builtIn('together'), known: { text: 'Hello world' } },
   { fixture: 'together/chat-nonstream-tool-call.json', descriptor: builtIn('together'), known: { finish: { unified: 'tool-calls', raw: 'tool_calls' } } },
-  { fixture: 'mistral/chat-stream-text.json', descriptor: builtIn('mistral'), known: { text: 'Hello, world! This is a test response.', usage: { inputTokens: 13, outputTokens: 8 } } },
+  { fixture: 'mistral/chat-stream-text.json', descriptor: builtIn('mistral'), known: { text: 'Hello, world! This is a test response.', usage: { inputTokens: 13, outputTokens: 8 }, servedModel: 'mistral-small-latest' } },
   { fixture: 'mistral/chat-stream-thinking-content-array.json', descriptor: builtIn('mistral') },
   { fixture: 'mistral/chat-nonstream-text.json', descriptor: builtIn('mistral') },
   // Perplexity's recordings predate the Agent API, so they run through the chat path.
   { fixture: 'perplexity/chat-stream-citations-2025-06.json', descriptor: perplexityChat, known: { text: 'The largest country in the world by total area is Russia, with a total area of approximately 17,098,242 square kilometers (6,601,665 square miles) [2][4].' } },
-  { fixture: 'perplexity/chat-stream-citations-2026-02.json', descriptor: perplexityChat, known: { usage: { inputTokens: 10, outputTokens: 336 } } },
+  { fixture: 'perplexity/chat-stream-citations-2026-02.json', descriptor: perplexityChat, known: { usage: { inputTokens: 10, outputTokens: 336 }, servedModel: 'sonar' } },
   { fixture: 'perplexity/chat-nonstream-citations.json', descriptor: perplexityChat },
   { fixture: 'ollama/v1-chat-stream-tool-call-single-chunk.json', descriptor: ollama, known: { text: '', finish: { unified: 'tool-calls', raw: 'tool_calls' } } },
   { fixture: 'ollama/v1-chat-nonstream-reasoning.json', descriptor: ollama, known: { text: '{ "city": "Paris", "country": "France" }' } },
   { fixture: 'ollama/v1-chat-nonstream-tool-call-cloud.json', descriptor: ollama },
-  { fixture: 'llamacpp/v1-chat-stream-reasoning-timings.json', descriptor: llamacpp, known: { text: 'Olá!', usage: { inputTokens: 84, outputTokens: 57 } } },
-  { fixture: 'openrouter/chat-stream-processing-comments.json', descriptor: openrouter, known: { text: 'test response', usage: { inputTokens: 586, outputTokens: 3, cachedInputTokens: 0, reasoningTokens: 0 } } },
+  { fixture: 'llamacpp/v1-chat-stream-reasoning-timings.json', descriptor: llamacpp, known: { text: 'Olá!', usage: { inputTokens: 84, outputTokens: 57 }, servedModel: 'openai/gpt-oss-20b' } },
+  { fixture: 'openrouter/chat-stream-processing-comments.json', descriptor: openrouter, known: { text: 'test response', usage: { inputTokens: 586, outputTokens: 3, cacheReadTokens: 0, reasoningTokens: 0 }, costUsd: 0, servedModel: 'meta-llama/llama-3.2-3b-instruct:free' } },
 ];
 
 const responsesSuccessCases: SuccessCase[] = [
-  { fixture: 'openai/responses-stream-text.json', descriptor: openaiResponses, known: { text: 'pong', usage: { inputTokens: 11, outputTokens: 5, cachedInputTokens: 0, reasoningTokens: 0 }, finish: { unified: 'stop', raw: 'completed' } } },
-  { fixture: 'openai/responses-nonstream-text.json', descriptor: openaiResponses, known: { text: 'pong', usage: { inputTokens: 11, outputTokens: 5, cachedInputTokens: 0, reasoningTokens: 0 } } },
+  { fixture: 'openai/responses-stream-text.json', descriptor: openaiResponses, known: { text: 'pong', usage: { inputTokens: 11, outputTokens: 5, cacheReadTokens: 0, reasoningTokens: 0 }, servedModel: 'gpt-5.5-2026-04-23', finish: { unified: 'stop', raw: 'completed' } } },
+  { fixture: 'openai/responses-nonstream-text.json', descriptor: openaiResponses, known: { text: 'pong', usage: { inputTokens: 11, outputTokens: 5, cacheReadTokens: 0, reasoningTokens: 0 }, servedModel: 'gpt-5.5-2026-04-23' } },
 ];
 
 /** An independent reading of a Chat Completions transcript: what the user should end up seeing. */
@@ -69,8 +69,11 @@ function expectedChat(fixture: ProviderFixture): Omit<StreamSummary, 'shape'> {
   let reasoning = '';
   let usage: Record<string, unknown> | undefined;
   let finish: string | undefined;
+  let servedModel: string | undefined;
   for (const chunk of chunks.map(record)) {
     if (chunk['usage'] && typeof chunk['usage'] === 'object') usage = record(chunk['usage']);
+    else if (record(chunk['x_groq'])['usage']) usage = record(record(chunk['x_groq'])['usage']);
+    if (servedModel === undefined && typeof chunk['model'] === 'string') servedModel = chunk['model'];
     const choice = record((chunk['choices'] as unknown[] | undefined)?.[0]);
     const delta = record(choice['delta'] ?? choice['message']);
     if (typeof choice['finish_reason'] === 'string') finish = choice['finish_reason'];
@@ -86,18 +89,36 @@ function expectedChat(fixture: ProviderFixture): Omit<StreamSummary, 'shape'> {
     }
   }
   const unified = ({ stop: 'stop', eos: 'stop', length: 'length', tool_calls: 'tool-calls', content_filter: 'content-filter' } as Record<string, string>)[finish ?? ''] ?? 'other';
-  return { text, reasoning, usage: usage ? expectedChatUsage(usage) : undefined, finish: { unified, raw: finish } };
+  return {
+    text, reasoning, usage: usage ? expectedChatUsage(usage) : undefined, rawUsage: usage, costUsd: usage ? expectedChatCost(usage) : undefined,
+    servedModel, finish: { unified, raw: finish },
+  };
 }
 
+/** Normalized: cached inside the prompt total; reasoning inside the output total (xAI reports it beside completion_tokens). */
 function expectedChatUsage(usage: Record<string, unknown>): Usage {
   const result: Usage = {};
   const cached = record(usage['prompt_tokens_details'])['cached_tokens'] ?? usage['prompt_cache_hit_tokens'];
-  const reasoningTokens = record(usage['completion_tokens_details'])['reasoning_tokens'];
-  if (typeof usage['prompt_tokens'] === 'number') result.inputTokens = usage['prompt_tokens'];
-  if (typeof usage['completion_tokens'] === 'number') result.outputTokens = usage['completion_tokens'];
-  if (typeof cached === 'number') result.cachedInputTokens = cached;
+  const cacheWrite = record(usage['prompt_tokens_details'])['cache_write_tokens'] ?? usage['cache_write_tokens'];
+  const reasoningTokens = record(usage['completion_tokens_details'])['reasoning_tokens'] ?? usage['reasoning_tokens'];
+  const prompt = usage['prompt_tokens'];
+  const completion = usage['completion_tokens'];
+  if (typeof prompt === 'number') result.inputTokens = prompt;
+  if (typeof cached === 'number') result.cacheReadTokens = cached;
+  if (typeof cacheWrite === 'number') result.cacheWriteTokens = cacheWrite;
+  if (typeof completion === 'number') {
+    const beside = typeof reasoningTokens === 'number' && reasoningTokens > 0 && usage['total_tokens'] === Number(prompt) + completion + reasoningTokens;
+    result.outputTokens = beside ? completion + reasoningTokens : completion;
+  }
   if (typeof reasoningTokens === 'number') result.reasoningTokens = reasoningTokens;
   return result;
+}
+
+function expectedChatCost(usage: Record<string, unknown>): number | undefined {
+  const cost = usage['cost'];
+  if (typeof cost === 'number') return cost;
+  if (typeof record(cost)['total_cost'] === 'number') return record(cost)['total_cost'] as number;
+  return typeof usage['cost_in_usd_ticks'] === 'number' ? usage['cost_in_usd_ticks'] / 1e10 : undefined;
 }
 
 /** An independent reading of a Responses transcript: deltas for text, the terminal response for usage. */
@@ -107,16 +128,21 @@ function expectedResponses(fixture: ProviderFixture): Omit<StreamSummary, 'shape
     ? events.filter(event => event['type'] === 'response.output_text.delta').map(event => String(event['delta'])).join('')
     : 'pong';
   const terminal = typeof fixture.body === 'string' ? record(events.find(event => event['type'] === 'response.completed')?.['response']) : record(fixture.body);
+  const first = typeof fixture.body === 'string' ? record(events.find(event => event['response'])?.['response']) : record(fixture.body);
   const usage = record(terminal['usage']);
+  const cost = usage['cost'];
   return {
     text,
     reasoning: '',
     usage: {
       inputTokens: usage['input_tokens'] as number,
+      cacheReadTokens: record(usage['input_tokens_details'])['cached_tokens'] as number,
       outputTokens: usage['output_tokens'] as number,
-      cachedInputTokens: record(usage['input_tokens_details'])['cached_tokens'] as number,
       reasoningTokens: record(usage['output_tokens_details'])['reasoning_tokens'] as number,
     },
+    rawUsage: terminal['usage'],
+    costUsd: typeof cost === 'number' ? cost : (record(cost)['total_cost'] as number | undefined),
+    servedModel: first['model'] as string | undefined,
     finish: { unified: 'stop', raw: 'completed' },
   };
 }
@@ -143,11 +169,16 @@ describe('OpenAI-compatible adapter', function () {
         assert.equal(summary.text, expected.text);
         assert.equal(summary.reasoning, expected.reasoning);
         assert.deepEqual(summary.usage, expected.usage);
+        assert.deepEqual(summary.rawUsage, expected.rawUsage);
+        assert.equal(summary.costUsd, expected.costUsd);
+        assert.equal(summary.servedModel, expected.servedModel);
         assert.deepEqual(summary.finish, expected.finish);
         for (const [field, value] of Object.entries(testCase.known ?? {})) assert.deepEqual(summary[field as keyof StreamSummary], value, field);
-        // Usage and finish close the stream, in that order, exactly once.
+        // Usage and finish close the stream, in that order, exactly once; the served model comes once, before them.
         assert.deepEqual(summary.shape.slice(-2), summary.usage ? ['usage', 'finish'] : summary.shape.slice(-2));
+        assert.equal(outcome.parts.filter(part => part.type === 'usage').length, summary.usage ? 1 : 0);
         assert.equal(outcome.parts.filter(part => part.type === 'finish').length, 1);
+        assertMetadataOnceBeforeFinish(outcome.parts);
         assert.equal(outcome.parts[outcome.parts.length - 1]?.type, 'finish');
       });
 
@@ -159,7 +190,7 @@ describe('OpenAI-compatible adapter', function () {
       const summary = summarize(outcome.parts);
       assert.ok(summary.reasoning.startsWith('Hmm'), summary.reasoning.slice(0, 40));
       assert.ok(summary.text.endsWith('today?'), summary.text.slice(-40));
-      assert.equal(summary.shape[0], 'reasoning-delta');
+      assert.deepEqual(summary.shape.slice(0, 2), ['response-metadata', 'reasoning-delta']);
     });
   });
 
@@ -197,15 +228,16 @@ describe('OpenAI-compatible adapter', function () {
 
     it('reasoning summaries become reasoning parts; an incomplete response for max_output_tokens finishes with length', async function () {
       const outcome = await serveEvents([
-        { type: 'response.created', response: { status: 'in_progress' } },
+        { type: 'response.created', response: { status: 'in_progress', model: 'o4-mini-2025-04-16' } },
         { type: 'response.reasoning_summary_text.delta', delta: 'Thinking' },
         { type: 'response.reasoning_summary_text.delta', delta: ' hard.' },
         { type: 'response.output_text.delta', delta: 'Partial' },
-        { type: 'response.incomplete', response: { object: 'response', status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, usage: { input_tokens: 3, output_tokens: 16, output_tokens_details: { reasoning_tokens: 9 } } } },
+        { type: 'response.incomplete', response: { object: 'response', status: 'incomplete', model: 'o4-mini-2025-04-16', incomplete_details: { reason: 'max_output_tokens' }, usage: { input_tokens: 3, output_tokens: 16, output_tokens_details: { reasoning_tokens: 9 } } } },
       ]);
       assert.deepEqual(summarize(outcome.parts), {
         text: 'Partial', reasoning: 'Thinking hard.', usage: { inputTokens: 3, outputTokens: 16, reasoningTokens: 9 },
-        finish: { unified: 'length', raw: 'max_output_tokens' }, shape: ['reasoning-delta', 'text-delta', 'usage', 'finish'],
+        rawUsage: { input_tokens: 3, output_tokens: 16, output_tokens_details: { reasoning_tokens: 9 } }, costUsd: undefined, servedModel: 'o4-mini-2025-04-16',
+        finish: { unified: 'length', raw: 'max_output_tokens' }, shape: ['response-metadata', 'reasoning-delta', 'text-delta', 'usage', 'finish'],
       });
     });
 
@@ -393,7 +425,10 @@ describe('OpenAI-compatible adapter', function () {
         response.end('data: {"choices":[{"index":0,"delta":{"thoughts":"hmm"}}]}\n\ndata: {"choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n');
       });
       const outcome = await collect(providerFor(server, row).streamChat(chatRequest({ temperature: 1 }), testKey, signal()));
-      assert.deepEqual(summarize(outcome.parts), { text: 'Hi', reasoning: 'hmm', usage: undefined, finish: { unified: 'stop', raw: 'stop' }, shape: ['reasoning-delta', 'text-delta', 'finish'] });
+      assert.deepEqual(summarize(outcome.parts), {
+        text: 'Hi', reasoning: 'hmm', usage: undefined, rawUsage: undefined, costUsd: undefined, servedModel: undefined,
+        finish: { unified: 'stop', raw: 'stop' }, shape: ['reasoning-delta', 'text-delta', 'finish'],
+      });
       const body = JSON.parse(server.requests[0]?.body ?? '{}') as Record<string, unknown>;
       assert.ok(!('temperature' in body) && !('stream_options' in body));
     });

@@ -7,6 +7,7 @@ import { createProvider, type CreateProviderOptions } from '../../../src/provide
 import { builtInProviders, describeCustomEndpoint, type ProviderDescriptor, type OpenAICompatibleQuirks } from '../../../src/providers/registry';
 import type { ChatRequest, ChatStreamPart, Provider, Usage } from '../../../src/providers/types';
 import { FakeProviderServer, loadFixture, type ProviderFixture, type ReplayOptions } from '../../fakes/fakeProviderServer';
+import { seededRandom } from '../seededRandom';
 
 /** Distinctive so that any leak into a message, log or JSON is caught by a plain substring search. */
 export const testKey = 'sk-test-SECRET-123456789';
@@ -43,36 +44,37 @@ export async function collect(stream: AsyncIterable<ChatStreamPart>): Promise<St
 export interface StreamSummary {
   text: string;
   reasoning: string;
+  /** Every usage snapshot merged in order: a field a later part carries replaces the earlier value. */
   usage: Usage | undefined;
+  /** The provider's own usage object of the last usage part. */
+  rawUsage: unknown;
+  /** The cost the provider reported itself, from the last usage part that carried one. */
+  costUsd: number | undefined;
+  /** The served model from the response-metadata part. */
+  servedModel: string | undefined;
   finish: { unified: string; raw: string | undefined } | undefined;
   /** Part types in order, with consecutive duplicates collapsed: proves usage and finish come last. */
   shape: string[];
+  /** Complete tool calls, in order; absent when the answer called no tool. */
+  toolCalls?: { id: string; name: string; input: Record<string, unknown> }[];
 }
 
 export function summarize(parts: ChatStreamPart[]): StreamSummary {
-  const summary: StreamSummary = { text: '', reasoning: '', usage: undefined, finish: undefined, shape: [] };
+  const summary: StreamSummary = { text: '', reasoning: '', usage: undefined, rawUsage: undefined, costUsd: undefined, servedModel: undefined, finish: undefined, shape: [] };
   for (const part of parts) {
     if (summary.shape[summary.shape.length - 1] !== part.type) summary.shape.push(part.type);
     if (part.type === 'text-delta') summary.text += part.text;
     else if (part.type === 'reasoning-delta') summary.reasoning += part.text;
     else if (part.type === 'usage') {
-      const { type: _type, ...usage } = part;
-      summary.usage = usage;
-    } else summary.finish = { unified: part.unified, raw: part.raw };
+      summary.usage = { ...summary.usage };
+      for (const [field, value] of Object.entries(part.usage) as [keyof Usage, number | undefined][]) if (value !== undefined) summary.usage[field] = value;
+      summary.rawUsage = part.raw;
+      if (part.costUsd !== undefined) summary.costUsd = part.costUsd;
+    } else if (part.type === 'response-metadata') summary.servedModel = part.model;
+    else if (part.type === 'tool-call') (summary.toolCalls ??= []).push({ id: part.id, name: part.name, input: part.input });
+    else summary.finish = { unified: part.unified, raw: part.raw };
   }
   return summary;
-}
-
-/** mulberry32: small, deterministic, good enough to pick split offsets. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Up to `count` distinct offsets inside a body of `length` bytes (some land inside UTF-8 sequences). */
@@ -112,9 +114,21 @@ export function assertRecordedAnswer(outcome: StreamOutcome, expected: Omit<Stre
   assert.equal(summary.text, expected.text);
   assert.equal(summary.reasoning, expected.reasoning);
   assert.deepEqual(summary.usage, expected.usage);
+  assert.deepEqual(summary.rawUsage, expected.rawUsage);
+  assert.equal(summary.costUsd, expected.costUsd);
+  assert.equal(summary.servedModel, expected.servedModel);
   assert.deepEqual(summary.finish, expected.finish);
   for (const [field, value] of Object.entries(known)) assert.deepEqual(summary[field as keyof StreamSummary], value, field);
   assert.deepEqual(summary.shape.slice(-2), ['usage', 'finish']);
+  assertMetadataOnceBeforeFinish(outcome.parts);
+}
+
+/** The served model is reported at most once, and before the finish part. */
+export function assertMetadataOnceBeforeFinish(parts: readonly ChatStreamPart[]): void {
+  const indexes = parts.flatMap((part, index) => (part.type === 'response-metadata' ? [index] : []));
+  assert.ok(indexes.length <= 1, `response-metadata reported ${indexes.length} times`);
+  const finish = parts.findIndex(part => part.type === 'finish');
+  if (indexes[0] !== undefined && finish >= 0) assert.ok(indexes[0] < finish, 'response-metadata after finish');
 }
 
 /** For a recorded stream (not a whole JSON body): the same result when the body arrives split at random byte offsets. */

@@ -1,7 +1,9 @@
 // Failure modes below the API: stalls at each phase, caller aborts, refused and dropped connections,
-// malformed chunks. Run for each SDK family, with small limits so the suite stays fast.
+// malformed chunks. Run for each SDK family. The time limits run on manual timers (test/fakes/manualTimers.ts);
+// the real clock is covered in test/unit/faults/streamFaults.test.ts.
 import assert from 'node:assert/strict';
 import { FakeProviderServer, loadFixture, type ProviderFixture } from '../../fakes/fakeProviderServer';
+import { ManualTimers } from '../../fakes/manualTimers';
 import { createProvider } from '../../../src/providers/index';
 import { loadAnthropic, loadGemini, loadOpenAI } from '../../../src/providers/sdk';
 import type { ProviderDescriptor } from '../../../src/providers/registry';
@@ -81,68 +83,106 @@ for (const family of families) {
       return { value, elapsed: performance.now() - started };
     }
 
-    it('no response headers → timeout (connect), and the request is abandoned', async function () {
+    // The limits run on manual timers: each test waits for the state it means (a timer of that limit
+    // armed), then moves time, so a loaded machine can neither fire a limit early nor make it late.
+    // Distinct lengths tell the limits apart.
+    const manual = { connectMs: 1000, firstTokenMs: 2000, idleMs: 300 };
+    const manualStream = (timers: ManualTimers) => providerFor(server, family.descriptor, { timeouts: manual, timers }).streamChat(request(), testKey, new AbortController().signal);
+
+    it('no response headers → timeout (connect) when the connect limit passes, and the request is abandoned', async function () {
+      const timers = new ManualTimers();
       server.replay('POST', family.path, fixture, { stallBeforeHeaders: true });
       const disconnected = server.whenClientDisconnects();
-      const { value: outcome, elapsed } = await timed(collect(stream()));
+      const running = collect(manualStream(timers));
+      // The state meant: the server holds the request and has not answered.
+      while (server.requests.length === 0) await new Promise(resolve => setTimeout(resolve, 2));
+      await timers.untilPending(manual.connectMs);
+      timers.advance(manual.connectMs);
+      const outcome = await running;
       const error = assertProviderError(outcome, 'timeout');
       assert.equal(error.code, 'connect-timeout');
       assert.equal(error.retryable, true);
-      assert.ok(elapsed < 3000, `took ${elapsed} ms`);
       await disconnected;
     });
 
-    it('headers but no text → timeout (first token)', async function () {
+    it('headers but no text → timeout (first token) when the first-token limit passes', async function () {
+      const timers = new ManualTimers();
       server.replay('POST', family.path, fixture, { stallAfterBytes: afterEvents(fixture.body as string, family.eventsBeforeContent) });
-      const { value: outcome, elapsed } = await timed(collect(stream()));
+      const running = collect(manualStream(timers));
+      await timers.untilPending(manual.firstTokenMs);
+      assert.equal(timers.hasPending(manual.connectMs), false, 'the connect limit ended with the headers');
+      timers.advance(manual.firstTokenMs);
+      const outcome = await running;
       const error = assertProviderError(outcome, 'timeout');
       assert.equal(error.code, 'first-token-timeout');
       assert.equal(outcome.parts.filter(part => part.type === 'text-delta').length, 0);
-      assert.ok(elapsed < 3000, `took ${elapsed} ms`);
     });
 
-    it('text then silence → timeout (idle), after delivering the text', async function () {
+    it('text then silence → timeout (idle) when the idle limit passes, after delivering the text', async function () {
+      const timers = new ManualTimers();
       server.replay('POST', family.path, fixture, { stallAfterBytes: afterEvents(fixture.body as string, family.eventsThroughFirstContent) });
       const disconnected = server.whenClientDisconnects();
-      const { value: outcome, elapsed } = await timed(collect(stream()));
+      const running = collect(manualStream(timers));
+      await timers.untilPending(manual.idleMs);
+      timers.advance(manual.idleMs);
+      const outcome = await running;
       const error = assertProviderError(outcome, 'timeout');
       assert.equal(error.code, 'idle-timeout');
       assert.ok(summarize(outcome.parts).text.length > 0);
-      assert.ok(elapsed < 3000, `took ${elapsed} ms`);
       await disconnected;
     });
 
+    /**
+     * Serves `head` whole, then each of `pieces` in its own write; after each write (once the guard
+     * re-armed) time moves 1 ms short of the idle limit. Returns how many writes armed nothing.
+     */
+    function serveWithTimePassing(timers: ManualTimers, head: Buffer, pieces: Buffer[], tail: Buffer = Buffer.alloc(0)): { missed: () => number } {
+      let missed = 0;
+      server.route('POST', family.path, async (_request, response) => {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        response.write(head);
+        await timers.untilPending(manual.idleMs);
+        for (const piece of pieces) {
+          const armed = timers.nextArm();
+          response.write(piece);
+          if (!(await armed)) missed++;
+          timers.advance(manual.idleMs - 1);
+        }
+        response.end(tail);
+      });
+      return { missed: () => missed };
+    }
+
     it('a slow drip that keeps arriving is not a timeout: the idle limit is per event, not per answer', async function () {
-      // One event per write, spread over about a second: far longer than the idle limit in total,
-      // while each pause between events stays well under it.
+      // One event per write; between two events almost the whole idle limit passes, so the answer
+      // lasts many idle limits in total.
+      const timers = new ManualTimers();
       const drip = loadFixture(family.dripFixture);
-      const body = drip.body as string;
-      const eventCount = body.split(/\r?\n\r?\n/).filter(block => block.trim()).length;
-      const splitAt = Array.from({ length: eventCount }, (_unused, index) => afterEvents(body, index + 1)).slice(0, -1);
-      server.replay('POST', family.path, drip, { splitAt, delayMs: Math.ceil(1000 / eventCount) });
-      const started = performance.now();
-      const outcome = await collect(stream({ connectMs: 5000, firstTokenMs: 5000, idleMs: 600 }));
+      const body = Buffer.from(drip.body as string);
+      const text = drip.body as string;
+      const eventCount = text.split(/\r?\n\r?\n/).filter(block => block.trim()).length;
+      const firstContent = afterEvents(text, family.eventsThroughFirstContent);
+      const offsets = Array.from({ length: eventCount }, (_unused, index) => afterEvents(text, index + 1)).filter(offset => offset > firstContent);
+      const pieces = offsets.map((offset, index) => body.subarray(index === 0 ? firstContent : offsets[index - 1], offset));
+      const served = serveWithTimePassing(timers, body.subarray(0, firstContent), pieces, body.subarray(offsets[offsets.length - 1] ?? firstContent));
+      const outcome = await collect(manualStream(timers));
       assert.equal(outcome.error, undefined, outcome.error?.message);
       assert.equal(outcome.parts[outcome.parts.length - 1]?.type, 'finish');
-      assert.ok(performance.now() - started > 600, 'the answer outlasted the idle limit');
+      assert.equal(served.missed(), 0, 'every event restarted the idle limit');
+      assert.ok(timers.now > 3 * manual.idleMs, `the answer outlasted the idle limit (${timers.now} virtual ms)`);
     });
 
     it('keep-alive comments during a pause keep a living stream open past the idle limit', async function () {
-      const body = fixture.body as string;
-      const cut = afterEvents(body, family.eventsThroughFirstContent);
-      const bytes = Buffer.from(body);
-      server.route('POST', family.path, async (_request, response) => {
-        response.writeHead(200, { 'content-type': 'text/event-stream' });
-        response.write(bytes.subarray(0, cut));
-        for (let beat = 0; beat < 6; beat++) {
-          await new Promise(resolve => setTimeout(resolve, 100));
-          response.write(': keep-alive\n\n');
-        }
-        response.end(bytes.subarray(cut));
-      });
-      const outcome = await collect(stream({ connectMs: 5000, firstTokenMs: 5000, idleMs: 400 }));
+      const timers = new ManualTimers();
+      const bytes = Buffer.from(fixture.body as string);
+      const cut = afterEvents(fixture.body as string, family.eventsThroughFirstContent);
+      const beats = Array.from({ length: 6 }, () => Buffer.from(': keep-alive\n\n'));
+      const served = serveWithTimePassing(timers, bytes.subarray(0, cut), beats, bytes.subarray(cut));
+      const outcome = await collect(manualStream(timers));
       assert.equal(outcome.error, undefined, outcome.error?.message);
       assert.equal(outcome.parts[outcome.parts.length - 1]?.type, 'finish');
+      assert.equal(served.missed(), 0, 'every keep-alive restarted the idle limit');
+      assert.ok(timers.now >= 6 * (manual.idleMs - 1));
     });
 
     it('caller abort mid-stream → aborted at once, not retryable, and the HTTP request is closed', async function () {

@@ -1,14 +1,17 @@
 import * as assert from 'node:assert/strict';
 import type { ErrorAction, ErrorInfo, ErrorKind, ProviderAction, ProviderCard, WebviewToHost } from '../../../src/webview/protocol';
 import { parseWebviewMessage } from '../../../src/webview/protocol';
-import { chatMessages, errorActionMessage, errorActions, formatMeta, maxPromptLength, setupMessage } from '../../../src/webview/ui/chat';
+import { chatMessages, errorActionMessage, errorActions, formatCost, formatMeta, maxPromptLength, offeredActions, setupMessage } from '../../../src/webview/ui/chat';
 import { codeActionForButton, codeActionMessage, linkMessage, renderMarkdown } from '../../../src/webview/ui/markdown';
 import { modelOptions, providerMessages, verifySummary } from '../../../src/webview/ui/providers';
 import { useDom } from './domSupport';
 
 const allKinds: ErrorKind[] = [
   'auth', 'permission', 'quota', 'rate-limit', 'context-length', 'model-not-found', 'bad-request', 'server', 'overloaded',
-  'network', 'timeout', 'aborted', 'missing-key', 'content-filter',
+  'network', 'timeout', 'aborted', 'missing-key', 'content-filter', 'key-store', 'budget',
+];
+const allErrorActions: ErrorAction[] = [
+  'setKey', 'verify', 'switchProvider', 'retry', 'openDashboard', 'raiseBudget', 'sendAnyway', 'openUsage', 'keyStoreHelp',
 ];
 const providerActions: ProviderAction[] = [
   'setKey', 'deleteKey', 'activate', 'deactivate', 'verify', 'refreshModels', 'openDashboard', 'select', 'editEndpoint', 'removeEndpoint',
@@ -57,8 +60,25 @@ describe('webview → host messages built by the UI', () => {
         assertValid(errorActionMessage(action, error, undefined));
       }
     }
+    for (const action of allErrorActions) {
+      const error: ErrorInfo = { kind: 'budget', providerId: 'openai', message: 'm', fix: 'f', actions: [action] };
+      assertValid(errorActionMessage(action, error, 'request-7'));
+      assertValid(errorActionMessage(action, error, undefined));
+    }
     const retried = errorActionMessage('retry', { kind: 'server', providerId: 'openai', message: '', fix: '' }, 'request-7');
     assert.deepEqual(retried, { type: 'chat/retry', requestId: 'request-7' });
+    // Every other action names the provider and the failed request (sendAnyway re-sends exactly that one).
+    const budget: ErrorInfo = { kind: 'budget', providerId: 'anthropic', message: '', fix: '' };
+    assert.deepEqual(errorActionMessage('sendAnyway', budget, 'request-8'), { type: 'error/action', action: 'sendAnyway', providerId: 'anthropic', requestId: 'request-8' });
+    assert.deepEqual(errorActionMessage('setKey', budget, undefined), { type: 'error/action', action: 'setKey', providerId: 'anthropic' });
+  });
+
+  it('error boxes show exactly the actions the host sent, else the kind-based ones', () => {
+    const error: ErrorInfo = { kind: 'key-store', providerId: 'openai', message: 'm', fix: 'f', actions: ['keyStoreHelp', 'retry'] };
+    assert.deepEqual(offeredActions(error), ['keyStoreHelp', 'retry']);
+    assert.deepEqual(offeredActions({ ...error, actions: [] }), []);
+    assert.deepEqual(offeredActions({ ...error, actions: undefined }), ['keyStoreHelp']);
+    assert.deepEqual(offeredActions({ kind: 'server', providerId: 'x', message: '', fix: '', retryable: false }), ['switchProvider']);
   });
 
   it('error boxes offer the fixes that match the kind', () => {
@@ -70,6 +90,8 @@ describe('webview → host messages built by the UI', () => {
       'network': ['verify', 'retry'],
       'context-length': ['switchProvider'],
       'content-filter': [],
+      'budget': ['raiseBudget', 'sendAnyway', 'switchProvider', 'openUsage'],
+      'key-store': ['keyStoreHelp'],
     };
     for (const [kind, actions] of Object.entries(expected)) assert.deepEqual(errorActions(kind as ErrorKind), actions, kind);
   });
@@ -127,5 +149,24 @@ describe('webview → host messages built by the UI', () => {
       formatMeta({ providerId: 'anthropic', providerLabel: 'Anthropic', model: 'claude-sonnet-4-5', inputTokens: 123, outputTokens: 4567, latencyMs: 800 }),
       'Anthropic \u00b7 claude-sonnet-4-5 \u00b7 123 in / 4,567 out \u00b7 first token 0.8 s');
     assert.equal(formatMeta({ providerId: 'x', providerLabel: 'X', model: 'm' }), 'X \u00b7 m');
+    assert.equal(
+      formatMeta({
+        providerId: 'openrouter', providerLabel: 'OpenRouter', model: 'auto', servedModel: 'anthropic/claude-sonnet-4.5',
+        inputTokens: 2000, cachedInputTokens: 0, outputTokens: 10, costUsd: 0.00005, latencyMs: 1250, tokensPerSecond: 8.25,
+      }),
+      'OpenRouter \u00b7 auto (anthropic/claude-sonnet-4.5) \u00b7 2,000 in / 0 cached / 10 out \u00b7 < $0.0001 \u00b7 first token 1.3 s \u00b7 8.3 tok/s');
+    // The served model is named only when it differs; an unknown cost is left out, a missing price says so.
+    assert.equal(formatMeta({ providerId: 'x', providerLabel: 'X', model: 'm', servedModel: 'm', outputTokens: 3 }), 'X \u00b7 m \u00b7 ? in / 3 out');
+    assert.equal(formatMeta({ providerId: 'x', providerLabel: 'X', model: 'm', unpriced: true }), 'X \u00b7 m \u00b7 unpriced');
+    assert.equal(formatMeta({ providerId: 'x', providerLabel: 'X', model: 'm', costUsd: 0, unpriced: true }), 'X \u00b7 m \u00b7 $0');
+  });
+
+  it('formats costs', () => {
+    assert.equal(formatCost(0.0123), '$0.0123');
+    assert.equal(formatCost(0.00009), '< $0.0001');
+    assert.equal(formatCost(0.0001), '$0.0001');
+    assert.equal(formatCost(1.5), '$1.5000');
+    assert.equal(formatCost(12.345), '$12.35');
+    assert.equal(formatCost(0), '$0');
   });
 });

@@ -1,8 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { renderMarkdown } from '../../../src/webview/ui/markdown';
+import { renderMarkdown, renderMarkdownOrThrow } from '../../../src/webview/ui/markdown';
 import { BlockScanner, StreamingMarkdown } from '../../../src/webview/ui/streamingMessage';
-// A seeded generator (mulberry32), so a failure can be replayed.
-import { seededRandom } from '../providers/providerTestSupport';
+import { seededRandom } from '../seededRandom';
 import { useDom } from './domSupport';
 
 function section(index: number): string {
@@ -72,8 +71,17 @@ function longAnswer(sections: number): string {
 }
 
 function oneShot(text: string): string {
+  return renderMarkdown(text);
+}
+
+/** Streams `text` in two parts cut at `split`, rendering the first before the second arrives; returns the final HTML. */
+function streamedInTwo(text: string, split: number): string {
   const container = document.createElement('div');
-  container.innerHTML = renderMarkdown(text);
+  const streaming = new StreamingMarkdown(container, { schedule: () => undefined });
+  streaming.append(text.slice(0, split));
+  streaming.flush();
+  streaming.append(text.slice(split));
+  streaming.finish();
   return container.innerHTML;
 }
 
@@ -85,7 +93,7 @@ function stream(text: string, seed: number, finish = true): { container: HTMLEle
   let pending: (() => void) | undefined;
   let frames = 0;
   const streaming = new StreamingMarkdown(container, {
-    render: markdown => { renders.push(markdown); return renderMarkdown(markdown); },
+    render: markdown => { renders.push(markdown); return renderMarkdownOrThrow(markdown); },
     schedule: callback => { pending = callback; },
   });
   let offset = 0;
@@ -133,7 +141,7 @@ describe('webview streaming renderer', function () {
     let renders = 0;
     const callbacks: (() => void)[] = [];
     const streaming = new StreamingMarkdown(container, {
-      render: markdown => { renders++; return renderMarkdown(markdown); },
+      render: markdown => { renders++; return renderMarkdownOrThrow(markdown); },
       schedule: callback => { callbacks.push(callback); },
     });
     for (const word of 'one two three four five six'.split(' ')) streaming.append(word + ' ');
@@ -195,6 +203,81 @@ describe('webview streaming renderer', function () {
       const answer = blocks.map((block, index) => (index ? separators[Math.floor(random() * separators.length)] ?? '' : '') + block).join('');
       assert.equal(stream(answer, seed).container.innerHTML, oneShot(answer), JSON.stringify(answer));
     }
+  });
+
+  it('shows the answer as plain text when a render throws, never throws itself, and renders again on finish', () => {
+    const container = document.createElement('div');
+    let failing = true;
+    let rendered = 0;
+    const streaming = new StreamingMarkdown(container, {
+      schedule: () => undefined,
+      onRender: () => { rendered++; },
+      render: markdown => {
+        if (failing && markdown.includes('<boom>')) throw new TypeError('renderer bug');
+        return renderMarkdownOrThrow(markdown);
+      },
+    });
+    streaming.append('First **paragraph**.\n\n<boom> & <b>raw</b>\nline two');
+    const originalError = console.error;
+    const logged: unknown[] = [];
+    console.error = (...args: unknown[]) => { logged.push(args[1]); };
+    try {
+      assert.doesNotThrow(() => streaming.flush());
+    } finally {
+      console.error = originalError;
+    }
+    assert.equal(String(logged[0]), 'TypeError: renderer bug', 'the failure is reported once');
+    assert.equal(container.querySelector('.render-note')?.textContent?.trim(), 'Shown as plain text: this answer could not be rendered');
+    const plain = container.querySelector('.plain-text-answer');
+    assert.equal(plain?.textContent, 'First **paragraph**.<boom> & <b>raw</b>line two');
+    assert.equal(plain?.querySelectorAll('br').length, 3);
+    assert.equal(container.querySelector('b'), null, 'nothing of the text became markup');
+    // Later deltas stay plain while the stream runs.
+    streaming.append('\n\nMore.');
+    streaming.flush();
+    assert.ok(container.querySelector('.plain-text-answer')?.textContent?.endsWith('More.'));
+    // finish() tries once more, so the live answer looks like the one restored from history.
+    failing = false;
+    assert.doesNotThrow(() => streaming.finish());
+    assert.equal(container.querySelector('.render-note'), null);
+    assert.equal(container.innerHTML, oneShot('First **paragraph**.\n\n<boom> & <b>raw</b>\nline two\n\nMore.'));
+    assert.equal(rendered, 3);
+  });
+
+  it('keeps going when the onRender callback throws', () => {
+    const container = document.createElement('div');
+    const streaming = new StreamingMarkdown(container, { schedule: () => undefined, onRender: () => { throw new Error('scroll bug'); } });
+    streaming.append('Hello');
+    const originalError = console.error;
+    const logged: unknown[] = [];
+    console.error = (...args: unknown[]) => { logged.push(args[0]); };
+    try {
+      assert.doesNotThrow(() => streaming.finish('Hello **world**'));
+    } finally {
+      console.error = originalError;
+    }
+    assert.equal(container.querySelector('strong')?.textContent, 'world');
+    assert.equal(logged.length, 1);
+  });
+
+  it('streams an answer that starts with <frameset> like a one-shot render, at every split', () => {
+    const answer = '<frameset cols="50%"><frame src="javascript:alert(1)"></frameset>\n\nAfter the **frameset**.\n\n```ts\nconst x = 1;\n```';
+    for (let split = 1; split < answer.length; split += 3) {
+      assert.equal(streamedInTwo(answer, split), oneShot(answer), `split at ${split}`);
+    }
+    assert.equal(stream(answer, 5).container.querySelector('strong')?.textContent, 'frameset');
+  });
+
+  it('treats \\r\\n and a lone \\r as line ends, like marked, at every split', () => {
+    const answer = ' ```\r\n\n</style>\n\n```x\r\ncode\r\rmore\r\n```\r\rEnd\r\n\r\nLast.';
+    for (let split = 1; split < answer.length; split++) {
+      assert.equal(streamedInTwo(answer, split), oneShot(answer), `split at ${split}`);
+    }
+    const scanner = new BlockScanner();
+    scanner.scan('a\r');
+    assert.equal(scanner.position, 0, 'a final \\r may still become \\r\\n');
+    scanner.scan('a\r\n\r\nb\r\n');
+    assert.equal(scanner.boundary, 5);
   });
 
   it('finds block boundaries only outside fences and before lines that cannot continue a block', () => {
