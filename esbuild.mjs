@@ -60,12 +60,13 @@ const vscodeOncePlugin = {
 // Lazily required chunks: output name → entry. Code loads one with a plain `require('<path of the
 // entry>')` or `await import('<path>')` on first use (src/extension.ts the core on a command or a
 // view being resolved; the provider catalog the adapters on the first request; the cost host its
-// service on the first priced request or the spend warm-up), so activation neither parses nor runs it.
+// service on the first priced request or the spend warm-up; settings.ts the zod parsers once a custom
+// endpoint list or the timeouts need parsing), so activation neither parses nor runs it.
 // A module that both the host bundle and a chunk use is not copied into the chunk: the host exports
 // it (as `__lazyShared`) and the chunk takes that very instance, so module state and `instanceof`
 // stay one. Which modules those are is worked out on every build (see sharedModules).
 const lazyChunks = fs.existsSync('src/core.ts')
-  ? { core: 'src/core.ts', adapters: 'src/providers/index.ts', cost: 'src/cost/costService.ts' }
+  ? { core: 'src/core.ts', adapters: 'src/providers/index.ts', cost: 'src/cost/costService.ts', settingsParsing: 'src/config/settingsParsing.ts' }
   : {};
 const hostEntry = 'src/extension.ts';
 const chunkOfEntry = new Map(Object.entries(lazyChunks).map(([name, entry]) => [path.resolve(entry), name]));

@@ -68,10 +68,9 @@ export function activate(context: vscode.ExtensionContext): ByokApi {
     const catalog = new ProviderCatalog(settings);
     // Verify goes through the router (in the core), so it is a turn like any other request.
     const providers = new ProviderState({ settings, catalog, keys, verifier: (providerId, options) => core().router.verify(providerId, options) });
-    const statusBar = new StatusBar(providers, settings);
     // Cost, ledger and budgets: the price table and the ledger file load on first use, not here.
     const cost = new CostHost(context, settings, log);
-    statusBar.setSpendLine(() => cost.summaryLine());
+    const statusBar = new StatusBar(providers, settings, () => cost.summaryLine());
     const warmUp = setTimeout(() => cost.warmUp(), 5_000);
     warmUp.unref?.();
     const notices = new ProviderNotices(providers, settings, log);

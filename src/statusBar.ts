@@ -17,7 +17,9 @@ export class StatusBar implements vscode.Disposable {
   private tooltipMarkdown = '';
   private spendLine: (() => string | undefined) | undefined;
 
-  constructor(private readonly providers: ProviderState, private readonly settings: Pick<Settings, 'selectedProviderId' | 'model'>) {
+  /** `spendLine`: the cost area's line for the tooltip (the same as a later `setSpendLine`, without a second render). */
+  constructor(private readonly providers: ProviderState, private readonly settings: Pick<Settings, 'selectedProviderId' | 'model'>, spendLine?: () => string | undefined) {
+    this.spendLine = spendLine;
     this.item = vscode.window.createStatusBarItem(statusItemId, vscode.StatusBarAlignment.Right, 100);
     this.item.name = 'BYOK AI';
     this.item.command = 'byok.switchProvider';

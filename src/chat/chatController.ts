@@ -3,7 +3,8 @@
 // editor uses the same path (`ask`), so follow-up questions keep the context.
 //
 // Hot path (the view's chat/send → router.turn): append the question, post it, start the turn —
-// nothing in between reads the disk, lists conversations or walks the transcript.
+// nothing in between reads the disk or lists conversations; the model's history is one pass over
+// the turns in memory, made per request rather than kept as a second copy of the transcript.
 // Concurrency: one request streams per conversation. A request that arrives meanwhile (explain
 // from the editor, a preset later) waits in a queue, shown to the user as a status, and starts when
 // the answer before it settles; retry and "send anyway" are refused with a message instead.
@@ -74,8 +75,6 @@ export class ChatController {
   private readonly queue: QueuedRequest[] = [];
   private attachments: Attachment[] = [];
   private ready: Promise<void> | undefined;
-  /** What the model gets as history: the transcript as ChatMessages, kept in step with each turn. */
-  private history: ChatMessage[] | undefined;
   private totalCostUsd: number | undefined;
   private wasBusy = false;
   /** The history list's first entry as last sent, so an unchanged list is not recomputed per turn. */
@@ -112,10 +111,9 @@ export class ChatController {
     return this.ready;
   }
 
-  /** Opening walks the transcript once (history and total), so a send never has to. */
+  /** Opening walks the transcript once (the total cost), so a send never has to. */
   private setConversation(conversation: Conversation): void {
     this.conversation = conversation;
-    this.history = visibleMessages(conversation).map(toChatMessage);
     this.totalCostUsd = totalCost(conversation);
   }
 
@@ -283,7 +281,6 @@ export class ChatController {
     conversation.updatedAt = Date.now();
     this.options.store.appendTurn(conversation, turn);
     const answer = chosenAnswer(turn)!;
-    this.history?.push(toChatMessage(user), toChatMessage(answer));
     for (const each of turn.answers) if (each.meta?.costUsd !== undefined) this.totalCostUsd = (this.totalCostUsd ?? 0) + each.meta.costUsd;
     this.presenter.messageAdded(conversation, user);
     this.presenter.messageAdded(conversation, answer);
@@ -331,7 +328,6 @@ export class ChatController {
     if (first) conversation.title = titleFrom(input.text);
     conversation.updatedAt = Date.now();
     this.options.store.appendTurn(conversation, turn);
-    this.history?.push(toChatMessage(user));
     this.presenter.messageAdded(conversation, user);
     if (first) this.presenter.header(conversation, this.totalCostUsd);
     const request: Request = { requestId, conversation, turn, options };
@@ -352,7 +348,6 @@ export class ChatController {
     const { conversation, turn } = request;
     conversation.turns = conversation.turns.filter(each => each !== turn);
     this.options.store.removeTurn(conversation, turn);
-    if (conversation === this.conversation) this.history = undefined;
     this.presenter.messageRemoved(conversation, turn.user.id);
     request.done();
     this.updateBusy();
@@ -365,14 +360,12 @@ export class ChatController {
     this.options.onBusyChange?.(busy);
   }
 
-  /** History for a request answering `turn`: every earlier turn's chosen answer, then its question. */
+  /**
+   * History for a request answering `turn`: every earlier turn's chosen answer, then its question.
+   * Built per request and dropped with it, not cached: a cached copy kept two ChatMessages per turn
+   * alongside the turns for as long as the conversation was open.
+   */
   private historyFor(conversation: Conversation, turn: Turn): ChatMessage[] {
-    const last = conversation.turns[conversation.turns.length - 1];
-    if (conversation === this.conversation && last === turn) {
-      this.history ??= visibleMessages(conversation).map(toChatMessage);
-      // The cache ends with this turn's question, or with its chosen answer when it is answered again.
-      return chosenAnswer(turn) ? this.history.slice(0, -1) : this.history.slice();
-    }
     const messages: ChatMessage[] = [];
     for (const each of conversation.turns) {
       messages.push(toChatMessage(each.user));
@@ -392,7 +385,9 @@ export class ChatController {
     const replaced = chosenAnswer(turn);
     const firstAnswer = replaced === undefined;
     const answer: StoredMessage = { id: randomUUID(), role: 'assistant', text: '', requestId, pending: true };
-    turn.answers.push(answer);
+    // A first answer gets an array of one: push() onto the empty array would reserve 17 slots per turn.
+    if (turn.answers.length) turn.answers.push(answer);
+    else turn.answers = [answer];
     turn.chosen = turn.answers.length - 1;
     if (replaced) this.presenter.messageRemoved(conversation, replaced.id);
     this.presenter.started(requestId, answer);
@@ -462,21 +457,19 @@ export class ChatController {
   }
 
   /** Fills the answer from the settled result, saves it and tells the view. */
-  private async settle(request: Request, answer: StoredMessage, routed: RouterTurn | undefined, firstAnswer: boolean): Promise<void> {
+  private async settle(request: Request, streamed: StoredMessage, routed: RouterTurn | undefined, firstAnswer: boolean): Promise<void> {
     const { requestId, conversation, turn } = request;
     // Resolves for every request (aborted and failed too) once priced and recorded.
     const result = routed ? await routed.settled : undefined;
-    if (result) answer.meta = metaFrom(answer.meta, result);
-    if (!answer.providerId && result?.providerId) answer.providerId = result.providerId;
-    delete answer.pending;
+    if (result) streamed.meta = metaFrom(streamed.meta, result);
+    if (!streamed.providerId && result?.providerId) streamed.providerId = result.providerId;
+    // The settled answer replaces the streaming one as a copy without `pending`: `delete` would turn
+    // every answer the conversation keeps into a dictionary-mode object (~0.4 KB more per turn).
+    const { pending: _pending, ...answer } = streamed;
+    const position = turn.answers.indexOf(streamed);
+    if (position >= 0) turn.answers[position] = answer;
     conversation.updatedAt = Date.now();
     this.options.store.settleAnswer(conversation, turn, answer, { firstAnswer });
-    if (conversation === this.conversation && this.history) {
-      const last = conversation.turns[conversation.turns.length - 1];
-      if (last !== turn) this.history = undefined; // a queued question follows: rebuild in order when needed
-      else if (firstAnswer) this.history.push(toChatMessage(answer));
-      else this.history[this.history.length - 1] = toChatMessage(answer);
-    }
     // An answer stopped because another conversation was opened ends quietly: the view shows that one now.
     if (conversation === this.conversation) this.presenter.end(requestId, answer);
     if (conversation === this.conversation && answer.meta?.costUsd !== undefined) {

@@ -2,9 +2,7 @@
 // rules about which settings a workspace may set.
 
 import * as vscode from 'vscode';
-import * as z from 'zod/mini';
 import { builtInProviders, customProviderPrefix, describeCustomEndpoint, type CustomEndpoint, type ProviderDescriptor } from '../providers/registry';
-import { parseCustomEndpoints } from './customEndpoints';
 import type { TimeoutOptions } from '../providers/types';
 import type { BudgetLimits } from '../cost/budgets';
 import type { EndpointPriceSetting } from '../cost/pricing';
@@ -19,13 +17,11 @@ export function isValidModelId(model: string): boolean {
   return modelIdPattern.test(model) && !model.includes('..');
 }
 
-// Built on first use (constructing zod schemas costs time at activation).
-const timeoutsSchemaOf = () => z.object({
-  connectMs: z.optional(z.number().check(z.gte(1000), z.lte(600_000))),
-  firstTokenMs: z.optional(z.number().check(z.gte(1000), z.lte(900_000))),
-  idleMs: z.optional(z.number().check(z.gte(1000), z.lte(900_000))),
-});
-let timeoutsSchema: ReturnType<typeof timeoutsSchemaOf> | undefined;
+/** The zod parsers, their own chunk: loaded when a setting that needs one has a value (see lazyChunks in esbuild.mjs). */
+function parsers(): typeof import('./settingsParsing') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous load on first use
+  return require('./settingsParsing') as typeof import('./settingsParsing');
+}
 
 export class Settings implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
@@ -33,11 +29,23 @@ export class Settings implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
   /** The custom endpoints and provider list, parsed once per configuration change. */
   private parsed: { endpoints: CustomEndpoint[]; providers: Map<string, ProviderDescriptor>; problems: string[] } | undefined;
+  /**
+   * What was read since the last change of a `byok.*` setting: each setting is read from VS Code once
+   * per change, not on every call (the status bar, the pickers and the LM provider's model list ask
+   * for the same few settings many times, activation included). VS Code updates its configuration
+   * and fires the change event in one step, before an `update()` resolves, so nothing reads a stale value.
+   */
+  private snapshot: vscode.WorkspaceConfiguration | undefined;
+  private readonly values = new Map<SettingName, unknown>();
+  private readonly userValues = new Map<SettingName, unknown>();
 
   constructor() {
     this.subscription = vscode.workspace.onDidChangeConfiguration(event => {
       if (!event.affectsConfiguration(section)) return;
       this.parsed = undefined;
+      this.snapshot = undefined;
+      this.values.clear();
+      this.userValues.clear();
       this.changeEmitter.fire();
     });
   }
@@ -55,18 +63,28 @@ export class Settings implements vscode.Disposable {
     this.changeEmitter.dispose();
   }
 
+  /** For reads: the snapshot since the last change. */
   private configuration(): vscode.WorkspaceConfiguration {
+    return (this.snapshot ??= this.current());
+  }
+
+  /** For writes (and the read-modify-write of `providers`): VS Code's configuration right now. */
+  private current(): vscode.WorkspaceConfiguration {
     return vscode.workspace.getConfiguration(section);
   }
 
   private read<T>(name: SettingName): T {
-    return this.configuration().get<T>(name, settingDefaults[name] as T);
+    if (!this.values.has(name)) this.values.set(name, this.configuration().get<unknown>(name, settingDefaults[name]));
+    return this.values.get(name) as T;
   }
 
   /** Reads a setting from the user's own (global) settings only, ignoring workspace values. */
   private readUserOnly(name: SettingName): unknown {
-    const inspected = this.configuration().inspect(name);
-    return inspected?.globalValue ?? inspected?.defaultValue;
+    if (!this.userValues.has(name)) {
+      const inspected = this.configuration().inspect(name);
+      this.userValues.set(name, inspected?.globalValue ?? inspected?.defaultValue);
+    }
+    return this.userValues.get(name);
   }
 
   /** Where user choices (activation, model, selection) are written: the workspace when one is open. */
@@ -78,7 +96,10 @@ export class Settings implements vscode.Disposable {
 
   private parse(): { endpoints: CustomEndpoint[]; providers: Map<string, ProviderDescriptor>; problems: string[] } {
     if (this.parsed) return this.parsed;
-    const { endpoints, problems } = parseCustomEndpoints(this.readUserOnly('customEndpoints'));
+    const raw = this.readUserOnly('customEndpoints');
+    // None (the default): nothing to parse, so zod is not loaded.
+    const none = raw === undefined || raw === null || (Array.isArray(raw) && raw.length === 0);
+    const { endpoints, problems } = none ? { endpoints: [], problems: [] } : parsers().parseCustomEndpoints(raw);
     const providers = new Map([...builtInProviders, ...endpoints.map(describeCustomEndpoint)].map(descriptor => [descriptor.id, descriptor]));
     this.parsed = { endpoints, providers, problems };
     return this.parsed;
@@ -89,7 +110,7 @@ export class Settings implements vscode.Disposable {
   }
 
   async setCustomEndpoints(endpoints: CustomEndpoint[]): Promise<void> {
-    await this.configuration().update('customEndpoints', endpoints, vscode.ConfigurationTarget.Global);
+    await this.current().update('customEndpoints', endpoints, vscode.ConfigurationTarget.Global);
   }
 
   /** Built-in providers first, then the user's custom endpoints. */
@@ -136,11 +157,11 @@ export class Settings implements vscode.Disposable {
   }
 
   private async updateProvider(providerId: string, change: ProviderSettings): Promise<void> {
-    const inspected = this.configuration().inspect<Record<string, ProviderSettings>>('providers');
+    const inspected = this.current().inspect<Record<string, ProviderSettings>>('providers');
     const target = this.target();
     const current = (target === vscode.ConfigurationTarget.Workspace ? inspected?.workspaceValue : inspected?.globalValue) ?? {};
     const next = { ...current, [providerId]: { ...current[providerId], ...change } };
-    await this.configuration().update('providers', next, target);
+    await this.current().update('providers', next, target);
   }
 
   async setEnabled(providerId: string, enabled: boolean): Promise<void> {
@@ -160,14 +181,13 @@ export class Settings implements vscode.Disposable {
   }
 
   async setSelectedProvider(providerId: string): Promise<void> {
-    await this.configuration().update('selectedProvider', providerId, this.target());
+    await this.current().update('selectedProvider', providerId, this.target());
   }
 
   // ---------- behaviour ----------
 
   timeouts(): TimeoutOptions {
-    const parsed = (timeoutsSchema ??= timeoutsSchemaOf()).safeParse(this.read<unknown>('timeouts'));
-    return { ...settingDefaults.timeouts, ...(parsed.success ? parsed.data : {}) } as TimeoutOptions;
+    return { ...settingDefaults.timeouts, ...parsers().parseTimeouts(this.read<unknown>('timeouts')) } as TimeoutOptions;
   }
 
   maxAttempts(): number {

@@ -2,7 +2,7 @@
 // price table nor the ledger), turns budget notices into notifications, and implements the
 // usage commands. Wired in extension.ts with `router.use(cost.hooks)`.
 
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Settings } from '../config/settings';
@@ -134,7 +134,11 @@ export class CostHost implements vscode.Disposable {
 /** An opaque id for this window's workspace: a hash, never the path itself. */
 export function workspaceId(): string {
   const identity = vscode.workspace.workspaceFile?.toString() ?? vscode.workspace.workspaceFolders?.[0]?.uri.toString();
-  return identity ? createHash('sha256').update(identity).digest('hex').slice(0, 12) : 'no-workspace';
+  if (!identity) return 'no-workspace';
+  // Required here, on first use (the first priced request), not when the activation bundle loads.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous load on first use
+  const { createHash } = require('node:crypto') as typeof Crypto;
+  return createHash('sha256').update(identity).digest('hex').slice(0, 12);
 }
 
 async function fetchText(url: string, signal?: AbortSignal): Promise<string> {

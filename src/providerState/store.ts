@@ -10,7 +10,10 @@ import { Emitter, type Disposable, type Event } from '../emitter';
 import { ProviderError } from '../providers/errors';
 import { mergeModelLists, type ModelOption } from '../providers/modelList';
 import type { VerifyResult } from '../providers/types';
-import { defaultRetryPolicy, type ResolvedTarget, type RouterDependencies } from '../router';
+import type { ResolvedTarget, RouterDependencies } from '../router';
+// From router/retry, not the router's index: a value import of '../router' would put the whole router
+// (it lives in the core chunk) into the activation bundle.
+import { defaultRetryPolicy } from '../router/retry';
 import type { KeyState } from '../webview/protocol';
 import type { ProviderCatalog } from './catalog';
 import { usability, type Usability } from './usable';

@@ -19,7 +19,8 @@ describe('cost: ledger', () => {
     directory = fs.mkdtempSync(path.join(os.tmpdir(), 'byok-ledger-'));
     file = path.join(directory, 'usage', 'ledger.jsonl');
   });
-  afterEach(() => fs.rmSync(directory, { recursive: true, force: true }));
+  // A test's last queued append may still be landing: retry the removal instead of failing on ENOTEMPTY.
+  afterEach(() => fs.rmSync(directory, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 }));
 
   it('keeps no prompt, answer or key: only numbers survive from the raw usage', () => {
     const result: TurnResult = {
@@ -153,7 +154,8 @@ describe('cost: ledger', () => {
 describe('cost: two windows share one ledger', () => {
   let directory: string;
   beforeEach(() => { directory = fs.mkdtempSync(path.join(os.tmpdir(), 'byok-ledger2-')); });
-  afterEach(() => fs.rmSync(directory, { recursive: true, force: true }));
+  // A test's last queued append may still be landing: retry the removal instead of failing on ENOTEMPTY.
+  afterEach(() => fs.rmSync(directory, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 }));
 
   it('a snapshot sees another window\'s appends, and this window\'s queued ones; unchanged → undefined', async () => {
     const file = path.join(directory, 'ledger.jsonl');
