@@ -479,7 +479,7 @@ export class ChatController {
   }
 
   private errorInfo(error: ProviderError): ErrorInfo {
-    return errorInfo(error, this.options.dashboardUrl?.(error.providerId));
+    return presentError(error, this.options.dashboardUrl?.(error.providerId));
   }
 }
 
@@ -498,9 +498,4 @@ function metaFrom(meta: MessageMeta | undefined, result: TurnResult): MessageMet
   if (result.cost?.usd !== undefined) filled.costUsd = result.cost.usd;
   if (result.cost?.source === 'unpriced') filled.unpriced = true;
   return filled;
-}
-
-/** What a view shows for an error: the key-free message with the presentation table's title, fix and actions. */
-export function errorInfo(error: ProviderError, dashboardUrl?: string): ErrorInfo {
-  return presentError(error, dashboardUrl);
 }

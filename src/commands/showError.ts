@@ -7,17 +7,31 @@ import type { ProviderError } from '../providers/errors';
 import type { ProviderDescriptor } from '../providers/registry';
 import type { ErrorAction } from '../webview/protocol';
 
+/** Error buttons that run a command (retry and sendAnyway act on a failed request instead). */
+const errorActionCommands: Record<Exclude<ErrorAction, 'retry' | 'sendAnyway'>, { command: string; argument?: 'providerId' | string }> = {
+  setKey: { command: 'byok.setKey', argument: 'providerId' },
+  verify: { command: 'byok.verifyProvider', argument: 'providerId' },
+  // No argument: "switch provider" offers the picker (with the failing provider it would re-select it).
+  switchProvider: { command: 'byok.switchProvider' },
+  openDashboard: { command: 'byok.openDashboard', argument: 'providerId' },
+  raiseBudget: { command: 'workbench.action.openSettings', argument: 'byok.budget' },
+  openUsage: { command: 'byok.showUsage' },
+  keyStoreHelp: { command: 'vscode.open', argument: keyStoreHelpUrl },
+};
+
+/** Runs the command behind an error button for the provider the error came from. */
+export async function runErrorCommand(action: Exclude<ErrorAction, 'retry' | 'sendAnyway'>, providerId: string): Promise<void> {
+  const { command, argument } = errorActionCommands[action];
+  if (argument === undefined) await vscode.commands.executeCommand(command);
+  else if (argument === 'providerId') await vscode.commands.executeCommand(command, providerId);
+  else if (command === 'vscode.open') await vscode.commands.executeCommand(command, vscode.Uri.parse(argument));
+  else await vscode.commands.executeCommand(command, argument);
+}
+
 /** Runs an error action outside the chat. `retry` is the caller's own "try again", if it has one. */
-export async function runErrorAction(action: ErrorAction, providerId: string, dashboardUrl: string | undefined, retry?: () => unknown): Promise<void> {
-  switch (action) {
-    case 'setKey': await vscode.commands.executeCommand('byok.setKey', providerId); return;
-    case 'verify': await vscode.commands.executeCommand('byok.verifyProvider', providerId); return;
-    case 'switchProvider': await vscode.commands.executeCommand('byok.switchProvider'); return;
-    case 'openDashboard': if (dashboardUrl) await vscode.env.openExternal(vscode.Uri.parse(dashboardUrl)); return;
-    case 'keyStoreHelp': await vscode.env.openExternal(vscode.Uri.parse(keyStoreHelpUrl)); return;
-    case 'retry': await retry?.(); return;
-    default: return; // budget actions belong to the chat, which knows the refused request
-  }
+export async function runErrorAction(action: ErrorAction, providerId: string, retry?: () => unknown): Promise<void> {
+  if (action === 'retry') await retry?.();
+  else if (action !== 'sendAnyway') await runErrorCommand(action, providerId); // send-anyway belongs to the chat, which knows the refused request
 }
 
 /** Shows the error with up to three of its actions as buttons and runs the one chosen. */
@@ -27,5 +41,5 @@ export async function showProviderError(descriptor: Pick<ProviderDescriptor, 'id
     .filter(action => !['raiseBudget', 'sendAnyway', 'openUsage'].includes(action)).slice(0, 3);
   const choice = await vscode.window.showErrorMessage(errorNotificationText(descriptor.label, info), ...runnable.map(action => errorActionLabels[action]));
   const action = runnable.find(each => errorActionLabels[each] === choice);
-  if (action) await runErrorAction(action, descriptor.id, descriptor.dashboardUrl || undefined, retry);
+  if (action) await runErrorAction(action, descriptor.id, retry);
 }

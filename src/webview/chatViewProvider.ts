@@ -6,7 +6,8 @@ import type { ChatController } from '../chat/chatController';
 import { describeFile, describeSelection } from '../editorContext';
 import type { Log } from '../log';
 import { renderWebviewHtml, webviewOptions } from './html';
-import { runAnswerButton, runErrorCommand } from './hostActions';
+import { runErrorCommand } from '../commands/showError';
+import { runAnswerButton } from './hostActions';
 import { parseWebviewMessage, type ErrorAction, type HostToWebview, type PresetSummary, type WebviewToHost } from './protocol';
 
 /** What the chat view needs from the preset library (src/presets), wired in by `activate`. */

@@ -13,7 +13,8 @@ import type { CommandContext } from '../commands/types';
 import { presentError } from '../errorPresentation';
 import { ProviderError, isProviderError } from '../providers/errors';
 import { parseCompareMessage } from './comparePanelMessages';
-import { runAnswerButton, runErrorCommand } from './hostActions';
+import { runErrorCommand } from '../commands/showError';
+import { runAnswerButton } from './hostActions';
 import { renderWebviewHtml, webviewOptions } from './html';
 import { metaFigures, type CompareHostToWebview, type CompareMetrics, type CompareOutcome, type CompareWebviewToHost, type ErrorInfo } from './protocol';
 

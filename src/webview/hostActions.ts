@@ -1,22 +1,10 @@
-// What the host does for buttons in rendered answers: code block actions, links and the error box's
-// command buttons (the chat and the comparison panel share them). Links are validated here
+// What the host does for buttons in rendered answers: code block actions and links (the chat and
+// the comparison panel share them; error buttons run through commands/showError.ts). Links are validated here
 // (http/https only) and opened only after the user confirms the exact URL.
 
 import * as vscode from 'vscode';
 import { applyReplacement, withDocumentEol } from '../commands/safeEdit';
-import { keyStoreHelpUrl } from '../errorPresentation';
-import type { ErrorAction, WebviewToHost } from './protocol';
-
-/** Error buttons that run a command; retry and sendAnyway act on the failed answer instead. */
-const errorActionCommands: Record<Exclude<ErrorAction, 'retry' | 'sendAnyway'>, { command: string; argument?: 'providerId' | string }> = {
-  setKey: { command: 'byok.setKey', argument: 'providerId' },
-  verify: { command: 'byok.verifyProvider', argument: 'providerId' },
-  switchProvider: { command: 'byok.switchProvider', argument: 'providerId' },
-  openDashboard: { command: 'byok.openDashboard', argument: 'providerId' },
-  raiseBudget: { command: 'workbench.action.openSettings', argument: 'byok.budget' },
-  openUsage: { command: 'byok.showUsage' },
-  keyStoreHelp: { command: 'vscode.open', argument: keyStoreHelpUrl },
-};
+import type { WebviewToHost } from './protocol';
 
 /** A button in a rendered answer (the chat and the comparison panel send the same two messages). */
 export type AnswerButtonMessage = Extract<WebviewToHost, { type: 'code/action' | 'link/open' }>;
@@ -25,15 +13,6 @@ export type AnswerButtonMessage = Extract<WebviewToHost, { type: 'code/action' |
 export async function runAnswerButton(message: AnswerButtonMessage): Promise<void> {
   if (message.type === 'code/action') await runCodeAction(message.action, message.code, message.language);
   else await openLink(message.href);
-}
-
-/** Runs the command behind an error box button for the provider the error came from. */
-export async function runErrorCommand(action: Exclude<ErrorAction, 'retry' | 'sendAnyway'>, providerId: string): Promise<void> {
-  const { command, argument } = errorActionCommands[action];
-  if (argument === undefined) await vscode.commands.executeCommand(command);
-  else if (argument === 'providerId') await vscode.commands.executeCommand(command, providerId);
-  else if (command === 'vscode.open') await vscode.commands.executeCommand(command, vscode.Uri.parse(argument));
-  else await vscode.commands.executeCommand(command, argument);
 }
 
 export function safeExternalUri(href: string): vscode.Uri | undefined {

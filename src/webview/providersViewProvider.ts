@@ -120,7 +120,7 @@ export class ProvidersViewProvider implements vscode.WebviewViewProvider, vscode
         return;
       case 'error/action':
         // The key-store card offers "how to fix"; other error actions run the same commands.
-        await runErrorAction(message.action, message.providerId, this.providers.catalog.describe(message.providerId)?.dashboardUrl);
+        await runErrorAction(message.action, message.providerId);
         return;
       default:
         this.log.warn(`providers view: ignored ${message.type}, which belongs to another view`);
