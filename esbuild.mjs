@@ -58,18 +58,22 @@ const vscodeOncePlugin = {
 };
 
 // Lazily required chunks: output name → entry. Code loads one with a plain `require('<path of the
-// entry>')` or `await import('<path>')` on first use (src/extension.ts the core on a command or a
-// view being resolved; the provider catalog the adapters on the first request; the cost host its
-// service on the first priced request or the spend warm-up; settings.ts the zod parsers once a custom
-// endpoint list or the timeouts need parsing), so activation neither parses nor runs it.
-// A module that both the host bundle and a chunk use is not copied into the chunk: the host exports
-// it (as `__lazyShared`) and the chunk takes that very instance, so module state and `instanceof`
-// stay one. Which modules those are is worked out on every build (see sharedModules).
+// entry>')` or `await import('<path>')` (src/extension.ts the services on the tick after activation
+// and the core on a command or a view being resolved; the provider catalog the adapters on the first
+// request; the cost host its service on the first priced request or the spend warm-up; settings.ts
+// the zod parsers once a custom endpoint list or the timeouts need parsing), so activation neither
+// parses nor runs it.
+// A module that a chunk shares with the host bundle or with the services chunk is not copied into it:
+// that bundle exports it (as `__lazyShared`) and the chunk takes that very instance, so module state
+// and `instanceof` stay one. Which modules those are is worked out on every build (see sharingPlan).
 const lazyChunks = fs.existsSync('src/core.ts')
-  ? { core: 'src/core.ts', adapters: 'src/providers/index.ts', cost: 'src/cost/costService.ts', settingsParsing: 'src/config/settingsParsing.ts' }
+  ? { services: 'src/services.ts', core: 'src/core.ts', adapters: 'src/providers/index.ts', cost: 'src/cost/costService.ts', settingsParsing: 'src/config/settingsParsing.ts' }
   : {};
 const hostEntry = 'src/extension.ts';
 const chunkOfEntry = new Map(Object.entries(lazyChunks).map(([name, entry]) => [path.resolve(entry), name]));
+// The bundles other chunks take shared modules from, in load order: the host bundle is loaded at
+// activation, the services right after, and every other chunk only once both are loaded.
+const sharingBundles = lazyChunks.services ? [['extension', hostEntry], ['services', lazyChunks.services]] : [['extension', hostEntry]];
 
 /** @type {esbuild.Plugin} */
 const lazyChunkPlugin = {
@@ -98,60 +102,94 @@ async function bundleInputs(entry) {
   return Object.keys(result.metafile.inputs).filter(file => /^src\/.*\.ts$/.test(file));
 }
 
-/** The src/ modules that the host bundle and any lazy chunk both use. */
-async function sharedModules() {
-  const host = new Set(await bundleInputs(hostEntry));
-  const shared = new Set();
-  for (const entry of Object.values(lazyChunks)) {
-    for (const file of await bundleInputs(entry)) if (host.has(file)) shared.add(file);
+/**
+ * Who gives which module to whom: `exports` (bundle → the src/ modules it exports) and `owners`
+ * (chunk → src/ module → the bundle it takes it from: the first sharing bundle loaded before it that
+ * bundles the module itself).
+ */
+async function computeSharingPlan() {
+  const names = [['extension', hostEntry], ...Object.entries(lazyChunks)];
+  const inputs = new Map(await Promise.all(names.map(async ([name, entry]) => [name, new Set(await bundleInputs(entry))])));
+  const exports = new Map(sharingBundles.map(([name]) => [name, new Set()]));
+  const owners = new Map();
+  for (const chunk of Object.keys(lazyChunks)) {
+    // A sharing bundle takes only from those loaded before it; any other chunk from all of them.
+    const position = sharingBundles.findIndex(([name]) => name === chunk);
+    const earlier = sharingBundles.slice(0, position < 0 ? sharingBundles.length : position).map(([name]) => name);
+    const owned = new Map();
+    for (const file of inputs.get(chunk)) {
+      const owner = earlier.find(name => inputs.get(name).has(file));
+      if (!owner) continue;
+      owned.set(file, owner);
+      exports.get(owner).add(file);
+    }
+    owners.set(chunk, owned);
   }
-  return [...shared].sort();
+  return { exports: new Map([...exports].map(([name, files]) => [name, [...files].sort()])), owners };
+}
+
+// One plan per build (in watch mode, per rebuild: every configuration asks at its start).
+let sharingPlanPromise;
+function sharingPlan() {
+  if (watch || !sharingPlanPromise) sharingPlanPromise = computeSharingPlan();
+  return sharingPlanPromise;
 }
 
 /**
- * Host side: appends `export const __lazyShared = { 'src/x.ts': namespace of x, … }` to
- * src/extension.ts for the modules the chunks share (computed at the start of each build).
- * @type {esbuild.Plugin}
+ * Sharing side (the host bundle, the services chunk): appends
+ * `export const __lazyShared = { 'src/x.ts': namespace of x, … }` to its entry for the modules later
+ * chunks take from it.
+ * @param {string} bundle  a name in sharingBundles
+ * @returns {esbuild.Plugin}
  */
-const exportSharedPlugin = {
-  name: 'export-shared',
-  setup(build) {
-    if (!Object.keys(lazyChunks).length) return;
-    let shared = [];
-    build.onStart(async () => { shared = await sharedModules(); });
-    build.onLoad({ filter: /[\\/]src[\\/]extension\.ts$/ }, async args => {
-      const source = await fs.promises.readFile(args.path, 'utf8');
-      const imports = shared.map((file, index) => `import * as __shared${index} from ${JSON.stringify(`./${path.posix.relative('src', file).replace(/\.ts$/, '')}`)};`);
-      const table = shared.map((file, index) => `${JSON.stringify(file)}: __shared${index}`).join(', ');
-      return { contents: `${source}\n${imports.join('\n')}\nexport const __lazyShared = { ${table} };\n`, loader: 'ts' };
-    });
-  },
-};
+function exportSharedPlugin(bundle) {
+  const entry = path.resolve(Object.fromEntries(sharingBundles)[bundle]);
+  return {
+    name: `export-shared-${bundle}`,
+    setup(build) {
+      if (!Object.keys(lazyChunks).length) return;
+      let shared = [];
+      build.onStart(async () => { shared = (await sharingPlan()).exports.get(bundle); });
+      build.onLoad({ filter: /\.ts$/ }, async args => {
+        if (path.resolve(args.path) !== entry) return undefined;
+        const source = await fs.promises.readFile(args.path, 'utf8');
+        const from = path.posix.dirname(path.relative('.', entry).split(path.sep).join('/'));
+        const imports = shared.map((file, index) => `import * as __shared${index} from ${JSON.stringify(`./${path.posix.relative(from, file).replace(/\.ts$/, '')}`)};`);
+        const table = shared.map((file, index) => `${JSON.stringify(file)}: __shared${index}`).join(', ');
+        return { contents: `${source}\n${imports.join('\n')}\nexport const __lazyShared = { ${table} };\n`, loader: 'ts' };
+      });
+    },
+  };
+}
 
 /**
- * Chunk side: an import of a shared module becomes `require('./extension.js').__lazyShared[file]`,
- * the host's own instance (the host is loaded before any chunk, so this is a require-cache hit).
- * @type {esbuild.Plugin}
+ * Taking side (every lazy chunk): an import of a module another bundle gives becomes
+ * `require('./<bundle>.js').__lazyShared[file]`, that bundle's own instance (it is loaded before this
+ * chunk, so this is a require-cache hit).
+ * @param {string} chunk  a name in lazyChunks
+ * @returns {esbuild.Plugin}
  */
-const importSharedPlugin = {
-  name: 'import-shared',
-  setup(build) {
-    let shared = new Set();
-    build.onStart(async () => { shared = new Set(await sharedModules()); });
-    build.onResolve({ filter: /^\./ }, async args => {
-      if (args.namespace === 'host-shared') return { path: args.path, external: true };
-      if (args.pluginData?.resolving) return undefined;
-      const resolved = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { resolving: true } });
-      if (resolved.errors.length || resolved.external) return resolved;
-      const file = path.relative('.', resolved.path).split(path.sep).join('/');
-      return shared.has(file) ? { path: file, namespace: 'host-shared' } : resolved;
-    });
-    build.onLoad({ filter: /.*/, namespace: 'host-shared' }, args => ({
-      contents: `module.exports = require('./extension.js').__lazyShared[${JSON.stringify(args.path)}];`,
-      loader: 'js',
-    }));
-  },
-};
+function importSharedPlugin(chunk) {
+  return {
+    name: `import-shared-${chunk}`,
+    setup(build) {
+      let owned = new Map();
+      build.onStart(async () => { owned = (await sharingPlan()).owners.get(chunk) ?? new Map(); });
+      build.onResolve({ filter: /^\./ }, async args => {
+        if (args.namespace === 'shared') return { path: args.path, external: true };
+        if (args.pluginData?.resolving) return undefined;
+        const resolved = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { resolving: true } });
+        if (resolved.errors.length || resolved.external) return resolved;
+        const file = path.relative('.', resolved.path).split(path.sep).join('/');
+        return owned.has(file) ? { path: file, namespace: 'shared', pluginData: { owner: owned.get(file) } } : resolved;
+      });
+      build.onLoad({ filter: /.*/, namespace: 'shared' }, args => ({
+        contents: `module.exports = require('./${args.pluginData.owner}.js').__lazyShared[${JSON.stringify(args.path)}];`,
+        loader: 'js',
+      }));
+    },
+  };
+}
 
 /** @type {esbuild.Plugin} */
 const problemMatcherPlugin = {
@@ -185,7 +223,11 @@ const host = {
   platform: 'node',
   format: 'cjs',
   target: 'node22',
-  plugins: [vscodeOncePlugin, lazySdkPlugin, lazyChunkPlugin, exportSharedPlugin, problemMatcherPlugin],
+  // No vscodeOncePlugin here: its one `export * from 'vscode'` still copies the API's ~350 properties
+  // (about a millisecond at activation). The few files of this bundle use named imports from 'vscode',
+  // which esbuild turns into a plain require('vscode') with nothing copied (test/unit/bundles.test.ts).
+  external: ['vscode'],
+  plugins: [lazySdkPlugin, lazyChunkPlugin, exportSharedPlugin('extension'), problemMatcherPlugin],
 };
 
 const chunks = Object.entries(lazyChunks).map(([name, entry]) => ({
@@ -195,7 +237,10 @@ const chunks = Object.entries(lazyChunks).map(([name, entry]) => ({
   platform: 'node',
   format: 'cjs',
   target: 'node22',
-  plugins: [lazyChunkPlugin, importSharedPlugin, vscodeOncePlugin, lazySdkPlugin, problemMatcherPlugin],
+  plugins: [
+    lazyChunkPlugin, importSharedPlugin(name), ...(sharingBundles.some(([bundle]) => bundle === name) ? [exportSharedPlugin(name)] : []),
+    vscodeOncePlugin, lazySdkPlugin, problemMatcherPlugin,
+  ],
 }));
 
 const vendor = {

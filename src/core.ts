@@ -3,38 +3,25 @@
 // command handlers.
 // esbuild builds this file as its own chunk, dist/core.js, which src/extension.ts requires on first
 // use (a command, a view being resolved, a test reading `api.chat`), so activation neither parses nor
-// runs this code. Modules both sides use (settings, provider state, …) are the host's own instances
-// (see lazyChunks in esbuild.mjs).
+// runs this code. Modules the services chunk or the host bundle also use (settings, provider state, …)
+// are their instances, not copies (see lazyChunks in esbuild.mjs).
 
 import * as vscode from 'vscode';
 import { ChatController } from './chat/chatController';
 import { ConversationStore } from './chat/conversationStore';
 import { commandHandlers, type CommandHandler } from './commands';
-import type { KeyStore } from './config/secrets';
-import type { Settings } from './config/settings';
-import type { CostHost } from './cost/costHost';
 import { RefactorPreviewDocuments } from './editing/refactorPreview';
-import type { Log } from './log';
 import { PresetLibrary } from './presets/presetLibrary';
 import { runPreset } from './presets/runPreset';
-import type { ProviderCatalog } from './providerState/catalog';
-import type { ProviderState } from './providerState/store';
 import { Router } from './router';
-import type { StatusBar } from './statusBar';
+import type { Services } from './services';
 import { ChatViewProvider } from './webview/chatViewProvider';
 import { ProvidersViewProvider } from './webview/providersViewProvider';
 import { UsagePanel } from './webview/usagePanel';
 
-/** What activation built and hands to the core: the objects both sides share. */
-export interface CoreHost {
+/** What activation and the services built and hand to the core: the objects all sides share. */
+export interface CoreHost extends Pick<Services, 'log' | 'settings' | 'keys' | 'catalog' | 'providers' | 'statusBar' | 'cost'> {
   context: vscode.ExtensionContext;
-  log: Log;
-  settings: Settings;
-  keys: KeyStore;
-  catalog: ProviderCatalog;
-  providers: ProviderState;
-  statusBar: StatusBar;
-  cost: CostHost;
   /** Where conversations are saved (workspace storage, or global storage without a folder). */
   storage: vscode.Uri;
 }

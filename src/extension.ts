@@ -1,23 +1,28 @@
-// Activation is a short wiring list: it registers the views, the commands, the status bar and the
-// listeners, and loads nothing else. The router, the chat, the views' HTML, the command handlers and
-// the usage dashboard live in src/core.ts, built as its own chunk (dist/core.js) and required on first
-// use: a command run, a view resolved, a test reading `api.chat`. No SDK loads either (dist/vendor/).
+// Activation is a short wiring list: it registers the views, the commands, the status bar item, the
+// code actions and the Language Model vendor, and loads nothing else. Everything behind them is in
+// lazily required chunks (see lazyChunks in esbuild.mjs):
+// - src/services.ts (dist/services.js): settings, keys, provider state, cost, the status bar's real
+//   state, notices, the first-run layout. Loaded on the tick after activate() returns, or sooner when
+//   a command, a view, the Language Model API or `api.*` needs it.
+// - src/core.ts (dist/core.js): the router, the chat, the views' HTML, the command handlers, the usage
+//   dashboard. Loaded on first use: a command run, a view resolved, a request.
+// No SDK loads either (dist/vendor/).
 
-import * as vscode from 'vscode';
+// Named imports from 'vscode' in every file of this bundle: see src/commands/selectionCodeActions.ts.
+import { commands, languages, window, type ExtensionContext, type Uri } from 'vscode';
 import { SelectionCodeActions } from './commands/selectionCodeActions';
-import { KeyDates } from './config/keyDates';
-import { KeyStore } from './config/secrets';
-import { Settings } from './config/settings';
-import type { Core, CoreHost } from './core';
-import { CostHost } from './cost/costHost';
-import { FirstRunLayout } from './firstRunLayout';
-import { registerByokChatProvider } from './languageModels/byokChatProvider';
-import { createLog } from './log';
-import { ProviderCatalog } from './providerState/catalog';
-import { ProviderNotices } from './providerState/notices';
-import { ProviderState } from './providerState/store';
+import type { KeyStore } from './config/secrets';
+import type { Settings } from './config/settings';
+import type { Core } from './core';
+import type { Log } from './log';
+import type { CostHost } from './cost/costHost';
+import { registerLanguageModels } from './languageModels/registration';
+import type { ProviderCatalog } from './providerState/catalog';
+import type { ProviderState } from './providerState/store';
 import type { Router } from './router';
-import { StatusBar } from './statusBar';
+import type { Services } from './services';
+import type { StatusBar } from './statusBar';
+import { createStatusItem } from './statusItem';
 import type { ChatController } from './chat/chatController';
 import type { PresetLibrary } from './presets/presetLibrary';
 import type { ChatViewProvider } from './webview/chatViewProvider';
@@ -27,17 +32,16 @@ import type { ProvidersViewProvider } from './webview/providersViewProvider';
 const chatViewId = 'byok.chatView';
 const providersViewId = 'byok.providersView';
 
-/** What tests and other extensions can reach. Never exposes a key. */
+/** What tests and other extensions can reach. Never exposes a key. Reading a member loads what it lives in. */
 export interface ByokApi {
-  settings: Settings;
-  keys: KeyStore;
-  catalog: ProviderCatalog;
+  readonly settings: Settings;
+  readonly keys: KeyStore;
+  readonly catalog: ProviderCatalog;
   /** Key presence, verify results, model lists and the one `usable(id)` rule. */
-  providers: ProviderState;
-  statusBar: StatusBar;
+  readonly providers: ProviderState;
+  readonly statusBar: StatusBar;
   /** Cost, ledger and budgets (its modules and the price table load on first use). */
-  cost: CostHost;
-  /** These live in the core chunk: reading one loads it (like the first command would). */
+  readonly cost: CostHost;
   readonly providersView: ProvidersViewProvider;
   readonly router: Router;
   readonly chat: ChatController;
@@ -45,107 +49,136 @@ export interface ByokApi {
   /** Prompt presets (read on first use). */
   readonly presets: PresetLibrary;
   /** Where the extension writes, so tests can check that no key ever lands there. */
-  directories: { log: string; storage: string; globalStorage: string };
+  readonly directories: { log: string; storage: string; globalStorage: string };
   activatedAt: { start: number; end: number };
   /** Provider SDK bundles already loaded when activation finished: must be none. */
   sdkModulesAtActivation: string[];
-  /** Lazily required chunks (dist/core.js, dist/adapters.js) already loaded when activation finished: must be none. */
+  /** Lazily required chunks (dist/services.js, dist/core.js, …) already loaded when activation finished: must be none. */
   lazyChunksAtActivation: string[];
 }
 
-/** The core chunk, required (not imported) so that esbuild leaves it out of the activation bundle. */
-function loadCore(): typeof import('./core') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous load on first use, see esbuild.mjs lazyChunks
-  return require('./core') as typeof import('./core');
+/* eslint-disable @typescript-eslint/no-require-imports -- synchronous loads on first use, see esbuild.mjs lazyChunks */
+/** The chunks, required (not imported) so that esbuild leaves them out of the activation bundle. */
+const loadServices = (): typeof import('./services') => require('./services') as typeof import('./services');
+const loadCore = (): typeof import('./core') => require('./core') as typeof import('./core');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** Runs `load` and says in the log how long it took (once the services, and so the log, exist). */
+function timed<T>(what: string, load: () => T, log: (loaded: T) => Log): T {
+  const started = performance.now();
+  const value = load();
+  log(value).info(`loaded ${what} in ${(performance.now() - started).toFixed(1)} ms`);
+  return value;
 }
 
-export function activate(context: vscode.ExtensionContext): ByokApi {
+/**
+ * Which of our lazily loaded bundles are already loaded: the SDKs (dist/vendor/) and the chunks
+ * (dist/*.js but the activation bundle). One pass over the require cache, for the tests and the bench.
+ */
+function loadedLazyBundles(dist: string): { sdks: string[]; chunks: string[] } {
+  const sdks: string[] = [];
+  const chunks: string[] = [];
+  for (const file of Object.keys(require.cache)) {
+    if (!file.startsWith(dist)) continue;
+    const rest = file.slice(dist.length + 1);
+    if (/^vendor[\\/]/.test(rest)) sdks.push(file);
+    else if (/^[^\\/]+\.js$/.test(rest) && rest !== 'extension.js') chunks.push(file);
+  }
+  return { sdks, chunks };
+}
+
+/** Where conversations are saved: workspace storage, or global storage without a folder. */
+function conversationStorage(context: ExtensionContext): Uri {
+  return context.storageUri ?? context.globalStorageUri;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function activate(context: ExtensionContext): ByokApi {
   const start = performance.now();
   try {
-    const log = createLog();
-    const settings = new Settings();
-    const keys = new KeyStore(context.secrets, new KeyDates(context.globalState));
-    const catalog = new ProviderCatalog(settings);
-    // Verify goes through the router (in the core), so it is a turn like any other request.
-    const providers = new ProviderState({ settings, catalog, keys, verifier: (providerId, options) => core().router.verify(providerId, options) });
-    // Cost, ledger and budgets: the price table and the ledger file load on first use, not here.
-    const cost = new CostHost(context, settings, log);
-    const statusBar = new StatusBar(providers, settings, () => cost.summaryLine());
-    const warmUp = setTimeout(() => cost.warmUp(), 5_000);
-    warmUp.unref?.();
-    const notices = new ProviderNotices(providers, settings, log);
-    const storage = context.storageUri ?? context.globalStorageUri;
+    const statusItem = createStatusItem();
+    const languageModels = registerLanguageModels(() => services().languageModels);
 
-    const host: CoreHost = { context, log, settings, keys, catalog, providers, statusBar, cost, storage };
-    let loaded: Core | undefined;
+    let loadedServices: Services | undefined;
+    let loadedCore: Core | undefined;
+    const services = (): Services => (loadedServices ??= timed('the services', () => loadServices().createServices({
+      context, statusItem, core,
+      languageModelsChanged: () => languageModels.changed(),
+      // The chat (once loaded) listens to provider changes itself; key presence may also change its choice.
+      onKeysKnown: () => loadedCore?.chat.sendChoice(),
+    }), loaded => loaded.log));
     const core = (): Core => {
-      if (!loaded) {
-        const started = performance.now();
-        loaded = loadCore().createCore(host);
-        log.info(`loaded the core in ${(performance.now() - started).toFixed(1)} ms`);
+      if (!loadedCore) {
+        const { log, settings, keys, catalog, providers, statusBar, cost } = services();
+        const storage = conversationStorage(context);
+        loadedCore = timed('the core', () => loadCore().createCore({ context, log, storage, settings, keys, catalog, providers, statusBar, cost }), () => log);
       }
-      return loaded;
+      return loadedCore;
     };
     const runCommand = (id: string, args: unknown[]): unknown => {
       let handler;
       try {
         handler = core().command(id);
       } catch (error) {
-        log.error(`BYOK AI could not load to run ${id}`, error);
-        void vscode.window.showErrorMessage(`BYOK AI: ${error instanceof Error ? error.message : String(error)}`);
+        loadedServices?.log.error(`BYOK AI could not load to run ${id}`, error);
+        void window.showErrorMessage(`BYOK AI: ${describe(error)}`);
         return undefined;
       }
       if (!handler) {
-        log.error(`command ${id} is in package.json but not in the command table`);
+        services().log.error(`command ${id} is in package.json but not in the command table`);
         return undefined;
       }
       return handler(...args);
     };
+    // Reading the keys and settings and drawing the status bar's real state are startup work, not
+    // activation: they run on the next tick (unless something above needed them first).
+    const startup = setImmediate(() => {
+      try {
+        services();
+      } catch (error) {
+        void window.showErrorMessage(`BYOK AI failed to start: ${describe(error)}`);
+      }
+    });
 
     const commandIds = (context.extension.packageJSON as { contributes: { commands: Array<{ command: string }> } }).contributes.commands.map(each => each.command);
-
+    const selectionActions = new SelectionCodeActions();
     context.subscriptions.push(
-      log, settings, keys, catalog, providers, notices, statusBar,
-      cost, cost.onDidChange(() => statusBar.render()), { dispose: () => clearTimeout(warmUp) },
+      { dispose: () => { clearImmediate(startup); loadedCore?.dispose(); loadedServices?.dispose(); } },
+      statusItem, languageModels,
       // Thin stubs: the real providers (and their HTML) load when VS Code first shows a view.
-      vscode.window.registerWebviewViewProvider(chatViewId, { resolveWebviewView: view => core().chatView.resolveWebviewView(view) },
+      window.registerWebviewViewProvider(chatViewId, { resolveWebviewView: view => core().chatView.resolveWebviewView(view) },
         { webviewOptions: { retainContextWhenHidden: true } }),
-      vscode.window.registerWebviewViewProvider(providersViewId, { resolveWebviewView: view => core().providersView.resolveWebviewView(view) }),
+      window.registerWebviewViewProvider(providersViewId, { resolveWebviewView: view => core().providersView.resolveWebviewView(view) }),
       // Every command is registered now (the palette, keybindings and menus need it); its handler loads on first run.
-      ...commandIds.map(id => vscode.commands.registerCommand(id, (...args: unknown[]) => runCommand(id, args))),
-      vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new SelectionCodeActions(), { providedCodeActionKinds: SelectionCodeActions.kinds }),
-      vscode.languages.registerCodeActionsProvider({ scheme: 'untitled' }, new SelectionCodeActions(), { providedCodeActionKinds: SelectionCodeActions.kinds }),
-      { dispose: () => loaded?.dispose() },
+      ...commandIds.map(id => commands.registerCommand(id, (...args: unknown[]) => runCommand(id, args))),
+      languages.registerCodeActionsProvider([{ scheme: 'file' }, { scheme: 'untitled' }], selectionActions, { providedCodeActionKinds: SelectionCodeActions.kinds }),
     );
-    const layout = new FirstRunLayout({
-      state: context.globalState,
-      selectedProviderUsable: () => providers.usable(settings.selectedProviderId()),
-      onDidChangeProviders: providers.onDidChange,
-      executeCommand: command => vscode.commands.executeCommand(command),
-    });
-    context.subscriptions.push(layout);
-    // VS Code's chat and `vscode.lm` callers see our providers' models (vendor `byok`); requests go
-    // through the router, which (with the rest of the core) loads on the first request.
-    context.subscriptions.push(registerByokChatProvider({
-      providers, get router() { return core().router; }, maxOutputTokens: () => settings.maxOutputTokens(),
-    }));
-    // The chat (once loaded) listens to provider changes itself, so this only renders the status bar.
-    // Settings problems are shown once the keys are known: parsing the settings is not activation's work.
-    void providers.refreshKeyPresence().then(() => { statusBar.render(); loaded?.chat.sendChoice(); layout.arrange(); notices.checkSettings(); });
+    const activatedAt = { start, end: performance.now() };
+    const loaded = loadedLazyBundles(context.asAbsolutePath('dist'));
     return {
-      settings, keys, catalog, providers, statusBar, cost,
+      get settings() { return services().settings; },
+      get keys() { return services().keys; },
+      get catalog() { return services().catalog; },
+      get providers() { return services().providers; },
+      get statusBar() { return services().statusBar; },
+      get cost() { return services().cost; },
       get providersView() { return core().providersView; },
       get router() { return core().router; },
       get chat() { return core().chat; },
       get chatView() { return core().chatView; },
       get presets() { return core().presets; },
-      directories: { log: context.logUri.fsPath, storage: storage.fsPath, globalStorage: context.globalStorageUri.fsPath },
-      activatedAt: { start, end: performance.now() },
-      sdkModulesAtActivation: Object.keys(require.cache).filter(file => /[\\/]dist[\\/]vendor[\\/]/.test(file)),
-      lazyChunksAtActivation: Object.keys(require.cache).filter(file => /[\\/]dist[\\/](core|adapters)\.js$/.test(file)),
+      get directories() {
+        return { log: context.logUri.fsPath, storage: conversationStorage(context).fsPath, globalStorage: context.globalStorageUri.fsPath };
+      },
+      activatedAt,
+      sdkModulesAtActivation: loaded.sdks,
+      lazyChunksAtActivation: loaded.chunks,
     };
   } catch (error) {
-    void vscode.window.showErrorMessage(`BYOK AI failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    void window.showErrorMessage(`BYOK AI failed to start: ${describe(error)}`);
     throw error;
   }
 }

@@ -7,8 +7,7 @@ import type { Settings } from './config/settings';
 import { presentError } from './errorPresentation';
 import type { ProviderState } from './providerState/store';
 import { describeKeyState, describeUnusable } from './providerState/usable';
-
-export const statusItemId = 'byok.status';
+import { createStatusItem } from './statusItem';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -17,15 +16,18 @@ export class StatusBar implements vscode.Disposable {
   private tooltipMarkdown = '';
   private spendLine: (() => string | undefined) | undefined;
 
-  /** `spendLine`: the cost area's line for the tooltip (the same as a later `setSpendLine`, without a second render). */
-  constructor(private readonly providers: ProviderState, private readonly settings: Pick<Settings, 'selectedProviderId' | 'model'>, spendLine?: () => string | undefined) {
+  /**
+   * `spendLine`: the cost area's line for the tooltip (the same as a later `setSpendLine`, without a
+   * second render). `item`: the one activation created (a new one otherwise).
+   */
+  constructor(
+    private readonly providers: ProviderState, private readonly settings: Pick<Settings, 'selectedProviderId' | 'model'>,
+    spendLine?: () => string | undefined, item: vscode.StatusBarItem = createStatusItem(),
+  ) {
     this.spendLine = spendLine;
-    this.item = vscode.window.createStatusBarItem(statusItemId, vscode.StatusBarAlignment.Right, 100);
-    this.item.name = 'BYOK AI';
-    this.item.command = 'byok.switchProvider';
+    this.item = item;
     this.subscription = providers.onDidChange(() => this.render());
     this.render();
-    this.item.show();
   }
 
   dispose(): void {

@@ -1,6 +1,7 @@
 // BYOK AI as a VS Code Language Model chat provider (vendor `byok`): VS Code's chat and any extension
 // using `vscode.lm` can pick our providers' models, paid with the user's keys and held to their
 // budgets. A thin adapter: the list, the message conversion and the turn live in vscode-free modules.
+// The registration itself is made at activation (registration.ts), which forwards every call here.
 // @see https://code.visualstudio.com/api/extension-guides/ai/language-model-chat-provider
 
 import * as vscode from 'vscode';
@@ -10,20 +11,18 @@ import { chatModelInformation, informationSignature, parseLanguageModelId, type 
 import { countTokens, toChatMessages, toToolDefinitions, toToolMode, toolResultText, type RequestMessage, type RequestPart } from './requestMessages';
 import { describeFailure, respond } from './respond';
 
-export const languageModelVendor = 'byok';
-
 export interface ByokChatProviderDependencies {
   providers: ProviderState;
   router: Pick<Router, 'turn'>;
   /** The output limit the chat uses, when the caller names none. */
   maxOutputTokens(): number;
+  /** Tells VS Code the model list changed (the registration's event). */
+  changed(): void;
 }
 
 type ByokModel = vscode.LanguageModelChatInformation & Pick<ChatModelInformation, 'providerId' | 'model'>;
 
 export class ByokChatProvider implements vscode.LanguageModelChatProvider<ByokModel>, vscode.Disposable {
-  private readonly changeEmitter = new vscode.EventEmitter<void>();
-  readonly onDidChangeLanguageModelChatInformation = this.changeEmitter.event;
   private readonly source: ModelSource;
   private signature: string;
   private readonly subscription: vscode.Disposable;
@@ -38,13 +37,12 @@ export class ByokChatProvider implements vscode.LanguageModelChatProvider<ByokMo
       const next = informationSignature(chatModelInformation(this.source));
       if (next === this.signature) return;
       this.signature = next;
-      this.changeEmitter.fire();
+      dependencies.changed();
     });
   }
 
   dispose(): void {
     this.subscription.dispose();
-    this.changeEmitter.dispose();
   }
 
   /** Never prompts, silent or not: a provider without a key simply has no models here. */
@@ -88,11 +86,6 @@ export class ByokChatProvider implements vscode.LanguageModelChatProvider<ByokMo
   async provideTokenCount(_model: ByokModel, text: string | vscode.LanguageModelChatRequestMessage): Promise<number> {
     return countTokens(typeof text === 'string' ? text : readMessage(text));
   }
-}
-
-export function registerByokChatProvider(dependencies: ByokChatProviderDependencies): vscode.Disposable {
-  const provider = new ByokChatProvider(dependencies);
-  return vscode.Disposable.from(vscode.lm.registerLanguageModelChatProvider(languageModelVendor, provider), provider);
 }
 
 function readMessage(message: vscode.LanguageModelChatRequestMessage): RequestMessage {
