@@ -307,7 +307,10 @@ export class ChatController {
       this.presenter.status(requestId, busyRefusal);
       return;
     }
-    await this.stream({ requestId: randomUUID(), conversation, turn, options: { feature: turn.feature ?? 'chat', ...(overrideBudget ? { overrideBudget } : {}) } });
+    await this.stream({
+      requestId: randomUUID(), conversation, turn,
+      options: { feature: turn.feature ?? 'chat', ...(turn.overrides ? { overrides: turn.overrides } : {}), ...(overrideBudget ? { overrideBudget } : {}) },
+    });
   }
 
   private knows(requestId: string): boolean {
@@ -322,7 +325,7 @@ export class ChatController {
       id: randomUUID(), role: 'user', text: input.text, content: input.content,
       ...(input.attachments.length ? { attachments: input.attachments } : {}), ...(input.preset ? { preset: input.preset } : {}),
     };
-    const turn = newTurn(user, options.feature);
+    const turn = newTurn(user, options.feature, options.overrides);
     const first = conversation.turns.length === 0;
     conversation.turns.push(turn);
     if (first) conversation.title = titleFrom(input.text);

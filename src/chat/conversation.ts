@@ -30,6 +30,13 @@ export interface Turn {
   chosen: number;
   /** Set for a question asked from the editor (explain), so a retry is counted as the same feature. */
   feature?: 'explain';
+  /** The provider/model a preset asked for instead of the chat's choice, so Retry and Send anyway use them too. */
+  overrides?: TurnOverrides;
+}
+
+export interface TurnOverrides {
+  providerId?: string;
+  model?: string;
 }
 
 export interface Conversation {
@@ -56,8 +63,11 @@ export function newConversation(now = Date.now()): Conversation {
   return { id: randomUUID(), title: 'New chat', createdAt: now, updatedAt: now, turns: [] };
 }
 
-export function newTurn(user: StoredMessage, feature: 'chat' | 'explain' = 'chat'): Turn {
-  return { id: randomUUID(), user, answers: [], chosen: 0, ...(feature === 'explain' ? { feature } : {}) };
+export function newTurn(user: StoredMessage, feature: 'chat' | 'explain' = 'chat', overrides?: TurnOverrides): Turn {
+  return {
+    id: randomUUID(), user, answers: [], chosen: 0, ...(feature === 'explain' ? { feature } : {}),
+    ...(overrides && (overrides.providerId || overrides.model) ? { overrides: { ...overrides } } : {}),
+  };
 }
 
 export function chosenAnswer(turn: Turn): StoredMessage | undefined {

@@ -27,6 +27,21 @@ function isTurn(value: unknown): value is Turn {
     && value['answers'].every(isMessage) && typeof value['chosen'] === 'number';
 }
 
+/**
+ * A stored turn's provider/model override is kept only as optional strings and nothing else (the
+ * router checks that they exist); anything else is dropped, never the turn: a hand-edited or hostile
+ * file loses no history, and it cannot smuggle other request fields into a retry.
+ */
+function withValidOverrides(turn: Turn): Turn {
+  const { overrides } = turn as { overrides?: unknown };
+  if (overrides === undefined) return turn;
+  const valid = isRecord(overrides) && Object.keys(overrides).length > 0
+    && Object.entries(overrides).every(([name, field]) => (name === 'providerId' || name === 'model') && typeof field === 'string');
+  if (valid) return turn;
+  const { overrides: _dropped, ...rest } = turn;
+  return rest;
+}
+
 function hasHeader(record: Record<string, unknown>): boolean {
   return typeof record['id'] === 'string' && idPattern.test(record['id']) && typeof record['title'] === 'string'
     && typeof record['updatedAt'] === 'number';
@@ -41,7 +56,10 @@ export function parseConversationFile(value: unknown): { conversation: Conversat
   }
   if (value['version'] !== schemaVersion || !Array.isArray(value['turns']) || !value['turns'].every(isTurn)) return undefined;
   const { version: _version, ...conversation } = value as unknown as ConversationFileV2;
-  return { conversation: { ...conversation, createdAt: typeof conversation.createdAt === 'number' ? conversation.createdAt : conversation.updatedAt }, migrated: false };
+  return {
+    conversation: { ...conversation, turns: conversation.turns.map(withValidOverrides), createdAt: typeof conversation.createdAt === 'number' ? conversation.createdAt : conversation.updatedAt },
+    migrated: false,
+  };
 }
 
 interface LegacyConversation {
@@ -94,7 +112,7 @@ export type JournalRecord =
 export function applyRecord(conversation: Conversation, record: JournalRecord): void {
   switch (record.t) {
     case 'turn':
-      if (!conversation.turns.some(turn => turn.id === record.turn.id)) conversation.turns.push(record.turn);
+      if (!conversation.turns.some(turn => turn.id === record.turn.id)) conversation.turns.push(withValidOverrides(record.turn));
       conversation.updatedAt = Math.max(conversation.updatedAt, record.updatedAt);
       return;
     case 'answer': {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ChatController, busyRefusal, waitingStatus } from '../../src/chat/chatController';
 import { visibleMessages } from '../../src/chat/conversation';
+import { parseConversationFile } from '../../src/chat/conversationSchema';
 import { ConversationStore } from '../../src/chat/conversationStore';
 import { conversationToMarkdown } from '../../src/chat/exportMarkdown';
 import { ProviderError } from '../../src/providers/errors';
@@ -350,6 +351,48 @@ describe('chat controller: budget refusal and "send anyway"', () => {
     // Only the answer the refusal named can be sent anyway, and only once it is the chosen one.
     await chat.sendAnyway('b1');
     assert.equal(provider.calls.length, 1);
+  });
+});
+
+describe('chat controller: a preset\'s provider/model override sticks to its turn', () => {
+  it('sends anyway and retries with the model the preset asked for, not the chat\'s choice, also after a reload', async () => {
+    const directory = temporaryDirectory('byok-chat-');
+    const { chat, posted, router, provider, store } = setup([new ProviderError({ kind: 'server', providerId: 'openai', message: 'boom', status: 500, retryable: false }), answer('retried')], directory);
+    const models: string[] = [];
+    router.use({
+      beforeSend: context => {
+        models.push(context.model);
+        if (!context.overrideBudget && models.length === 1) throw new ProviderError({ kind: 'budget', providerId: context.providerId, message: 'over budget' });
+      },
+    });
+    await chat.connect(message => posted.push(message));
+    await chat.ask('/review', 'Review this', { providerId: 'openai', model: 'preset-model' }, { requestId: 'p1', feature: 'chat' });
+    assert.equal(ofType(posted, 'chat/end')[0]!.message.error?.kind, 'budget');
+    await chat.sendAnyway('p1');
+    assert.equal(provider.calls[0]!.request.model, 'preset-model', 'send anyway keeps the preset\'s model');
+    const failed = ofType(posted, 'chat/end').at(-1)!;
+    assert.equal(failed.message.error?.kind, 'server');
+    await store.flush();
+
+    // After a reload the stored turn still names the override, so Retry uses it too.
+    const reloaded = setup([answer('retried')], directory);
+    reloaded.select('chat-choice');
+    await reloaded.chat.connect(() => undefined);
+    await reloaded.chat.retry(failed.requestId);
+    assert.equal(reloaded.provider.calls.length, 1);
+    assert.equal(reloaded.provider.calls[0]!.request.model, 'preset-model');
+    assert.deepEqual(models, ['preset-model', 'preset-model']);
+  });
+
+  it('drops a stored override that is not a pair of strings, keeping the turn (a hand-edited or hostile file)', () => {
+    const turn = { id: 't', user: { id: 'u', role: 'user', text: 'q' }, answers: [], chosen: 0 };
+    const file = (overrides: unknown) => ({ version: 2, id: '8b0d3f0e-1111-4111-8111-111111111111', title: 't', createdAt: 1, updatedAt: 1, turns: [{ ...turn, overrides }] });
+    const overridesOf = (overrides: unknown) => parseConversationFile(file(overrides))?.conversation.turns.map(each => each.overrides);
+    assert.deepEqual(overridesOf({ providerId: 'openai', model: 'm' }), [{ providerId: 'openai', model: 'm' }]);
+    assert.deepEqual(overridesOf({ providerId: 'openai', baseUrl: 'http://evil' }), [undefined]);
+    assert.deepEqual(overridesOf({ model: 42 }), [undefined]);
+    assert.deepEqual(overridesOf('anthropic'), [undefined]);
+    assert.deepEqual(parseConversationFile(file({ model: 42 }))?.conversation.turns[0]?.user.text, 'q', 'the turn itself is kept');
   });
 });
 
