@@ -139,6 +139,9 @@ export function activate(context: ExtensionContext): ByokApi {
       try {
         services();
       } catch (error) {
+        // The status bar must not keep saying "reading keys" when nothing will read them.
+        statusItem.text = '$(error) BYOK AI';
+        statusItem.tooltip = `BYOK AI failed to start: ${describe(error)}`;
         void window.showErrorMessage(`BYOK AI failed to start: ${describe(error)}`);
       }
     });
