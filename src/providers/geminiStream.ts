@@ -93,13 +93,16 @@ export class GeminiStreamMapper {
 
 /**
  * `promptTokenCount` includes the cached tokens; thoughts are counted apart from the candidates but
- * billed as output, so the normalized output is their sum.
+ * billed as output, so the normalized output is their sum. What built-in tools (search grounding,
+ * code execution, URL context) feed back to the model is counted apart too, in
+ * `toolUsePromptTokenCount`, and billed as input (`totalTokenCount` is the sum of all four; the
+ * genai-prices Google extractor adds it to the input the same way).
  * @see https://ai.google.dev/api/generate-content#UsageMetadata
  */
 export function geminiUsagePart(usage: Record<string, unknown>): ChatStreamPart | undefined {
   const thoughts = numberField(usage, 'thoughtsTokenCount');
   return usagePart({
-    inputTokens: numberField(usage, 'promptTokenCount'),
+    inputTokens: sumCounts(numberField(usage, 'promptTokenCount'), numberField(usage, 'toolUsePromptTokenCount')),
     cacheReadTokens: numberField(usage, 'cachedContentTokenCount'),
     outputTokens: sumCounts(numberField(usage, 'candidatesTokenCount'), thoughts),
     reasoningTokens: thoughts,

@@ -191,6 +191,15 @@ describe('usage from every provider', function () {
       assert.deepEqual(summary.usage, { inputTokens: 13, cacheReadTokens: 8, outputTokens: 8 });
     });
 
+    it('Gemini: toolUsePromptTokenCount (what a built-in tool fed back) is billed as input', async function () {
+      const fixture = loadFixture('gemini/streamGenerateContent-sse-text.json');
+      const body = (fixture.body as string).replace(/"promptTokenCount": 13,/g, '"promptTokenCount": 13, "toolUsePromptTokenCount": 40,');
+      assert.notEqual(body, fixture.body);
+      const summary = summarize((await stream(builtIn('gemini'), fixture, body)).parts);
+      assert.deepEqual(summary.usage, { inputTokens: 53, outputTokens: 8 });
+      assert.equal(record(summary.rawUsage)['toolUsePromptTokenCount'], 40);
+    });
+
     it('Groq: usage only in x_groq.usage is still read', async function () {
       const fixture = loadFixture('groq/chat-stream-text-x_groq-usage.json');
       const body = (fixture.body as string).split('\n\n').filter(event => !event.includes('"choices":[],')).join('\n\n')
