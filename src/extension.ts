@@ -14,7 +14,6 @@ import { SelectionCodeActions } from './commands/selectionCodeActions';
 import type { KeyStore } from './config/secrets';
 import type { Settings } from './config/settings';
 import type { Core } from './core';
-import type { Log } from './log';
 import type { CostHost } from './cost/costHost';
 import { registerLanguageModels } from './languageModels/registration';
 import type { ProviderCatalog } from './providerState/catalog';
@@ -63,12 +62,9 @@ const loadServices = (): typeof import('./services') => require('./services') as
 const loadCore = (): typeof import('./core') => require('./core') as typeof import('./core');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-/** Runs `load` and says in the log how long it took (once the services, and so the log, exist). */
-function timed<T>(what: string, load: () => T, log: (loaded: T) => Log): T {
-  const started = performance.now();
-  const value = load();
-  log(value).info(`loaded ${what} in ${(performance.now() - started).toFixed(1)} ms`);
-  return value;
+/** The log line for a chunk loaded since `started`. */
+function loadedIn(what: string, started: number): string {
+  return `loaded ${what} in ${(performance.now() - started).toFixed(1)} ms`;
 }
 
 /**
@@ -104,17 +100,25 @@ export function activate(context: ExtensionContext): ByokApi {
 
     let loadedServices: Services | undefined;
     let loadedCore: Core | undefined;
-    const services = (): Services => (loadedServices ??= timed('the services', () => loadServices().createServices({
-      context, statusItem, core,
-      languageModelsChanged: () => languageModels.changed(),
-      // The chat (once loaded) listens to provider changes itself; key presence may also change its choice.
-      onKeysKnown: () => loadedCore?.chat.sendChoice(),
-    }), loaded => loaded.log));
+    const services = (): Services => {
+      if (!loadedServices) {
+        const started = performance.now();
+        loadedServices = loadServices().createServices({
+          context, statusItem, core,
+          languageModelsChanged: () => languageModels.changed(),
+          // The chat (once loaded) listens to provider changes itself; key presence may also change its choice.
+          onKeysKnown: () => loadedCore?.chat.sendChoice(),
+        });
+        loadedServices.log.info(loadedIn('the services', started));
+      }
+      return loadedServices;
+    };
     const core = (): Core => {
       if (!loadedCore) {
         const { log, settings, keys, catalog, providers, statusBar, cost } = services();
-        const storage = conversationStorage(context);
-        loadedCore = timed('the core', () => loadCore().createCore({ context, log, storage, settings, keys, catalog, providers, statusBar, cost }), () => log);
+        const started = performance.now();
+        loadedCore = loadCore().createCore({ context, log, storage: conversationStorage(context), settings, keys, catalog, providers, statusBar, cost });
+        log.info(loadedIn('the core', started));
       }
       return loadedCore;
     };
@@ -139,10 +143,11 @@ export function activate(context: ExtensionContext): ByokApi {
       try {
         services();
       } catch (error) {
+        const message = `BYOK AI failed to start: ${describe(error)}`;
         // The status bar must not keep saying "reading keys" when nothing will read them.
         statusItem.text = '$(error) BYOK AI';
-        statusItem.tooltip = `BYOK AI failed to start: ${describe(error)}`;
-        void window.showErrorMessage(`BYOK AI failed to start: ${describe(error)}`);
+        statusItem.tooltip = message;
+        void window.showErrorMessage(message);
       }
     });
 

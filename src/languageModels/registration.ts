@@ -3,19 +3,17 @@
 // be registered by then. Every call is forwarded to the real provider (byokChatProvider.ts, in the
 // services chunk), which loads on the first one.
 
-import { EventEmitter, lm, type Disposable, type LanguageModelChatInformation, type LanguageModelChatProvider } from 'vscode';
+import { EventEmitter, lm, type Disposable, type LanguageModelChatProvider } from 'vscode';
 
 export const languageModelVendor = 'byok';
-
-/** The registered provider's model type: ours adds the provider id and model (see byokChatProvider.ts). */
-type Model = LanguageModelChatInformation;
 
 export interface LanguageModelRegistration extends Disposable {
   /** Tells VS Code the model list changed (the real provider calls it). */
   changed(): void;
 }
 
-export function registerLanguageModels(provider: () => LanguageModelChatProvider<Model>): LanguageModelRegistration {
+/** `provider`: the real provider, loaded on the first call (its models carry more fields; VS Code passes them back as given). */
+export function registerLanguageModels(provider: () => LanguageModelChatProvider): LanguageModelRegistration {
   const changeEmitter = new EventEmitter<void>();
   const registration = lm.registerLanguageModelChatProvider(languageModelVendor, {
     onDidChangeLanguageModelChatInformation: changeEmitter.event,
